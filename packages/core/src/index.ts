@@ -1,0 +1,1 @@
+export type { Embedder, Example, ModelInfo, Neighbour, Prediction, RawImage } from './types.ts';
