@@ -1,1 +1,11 @@
-export type { Embedder, Example, ModelInfo, Neighbour, Prediction, RawImage } from './types.ts';
+export type {
+  Classifier,
+  ClassifierOptions,
+  ClassifierSnapshot,
+  Embedder,
+  Example,
+  ModelInfo,
+  Neighbour,
+  Prediction,
+  RawImage,
+} from './types.ts';

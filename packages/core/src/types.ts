@@ -61,3 +61,48 @@ export interface Prediction {
   /** The nearest stored examples, nearest first. */
   neighbours: Neighbour[];
 }
+
+/** How a classifier compares a query with what it stores. */
+export interface ClassifierOptions {
+  /** Nearest neighbours that vote, per the k-NN rule. Default chosen by benchmark (see README). */
+  k?: number;
+  /** 'knn': similarity-weighted votes of the nearest examples; 'prototype': one mean vector per label. */
+  mode?: 'knn' | 'prototype';
+  /** Cosine similarity under which the answer is `unknown`. Default chosen by benchmark. */
+  threshold?: number;
+  /** Subtract the mean of the stored examples and re-normalise before comparing (helps few-shot). */
+  centre?: boolean;
+  /** Storage precision of the vectors; int8 is 4× smaller. Default 'float32'. */
+  precision?: 'float32' | 'int8';
+  /** How many nearest examples a prediction returns for "why". Default 5. */
+  neighbours?: number;
+}
+
+/** The whole stored set, for persistence and transfer. Vectors are row-major, `ids.length × dim`. */
+export interface ClassifierSnapshot {
+  dim: number;
+  ids: string[];
+  labels: string[];
+  vectors: Float32Array;
+}
+
+/** k-NN over stored embeddings. Pure CPU maths on a contiguous matrix: holds no tensors. */
+export interface Classifier {
+  /** Number of stored examples. */
+  readonly size: number;
+  /** Vector length, fixed by the first example added (null while empty). */
+  readonly dim: number | null;
+  /** Stores one example; refuses a wrong length or non-finite values. Re-adding an id replaces it. */
+  add(example: Example): void;
+  /** Removes one example; false when the id is not stored. */
+  remove(id: string): boolean;
+  /** Removes every example of a label; returns how many were removed. */
+  clearLabel(label: string): number;
+  /** Labels with their example counts, sorted by label. */
+  labels(): { label: string; count: number }[];
+  /** Classifies one unit-length embedding. An empty classifier answers unknown. */
+  predict(embedding: Float32Array): Prediction;
+  snapshot(): ClassifierSnapshot;
+  /** Replaces everything stored with the snapshot's content. */
+  restore(snapshot: ClassifierSnapshot): void;
+}

@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/** Adds one subcommand (with its options and action) to the program. */
+export type RegisterCommand = (program: Command) => void;
+
+// Each subcommand lives in its own file; add it here to expose it.
+export const commands: RegisterCommand[] = [];
