@@ -9,3 +9,4 @@ export type {
   Prediction,
   RawImage,
 } from './types.ts';
+export * from './recs/index.ts';
