@@ -10,3 +10,4 @@ export type {
   RawImage,
 } from './types.ts';
 export * from './recs/index.ts';
+export { createClassifier, DEFAULT_K, DEFAULT_NEIGHBOURS, DEFAULT_SOFTNESS, DEFAULT_TEMPERATURE, DEFAULT_THRESHOLD } from './knn/classifier.ts';

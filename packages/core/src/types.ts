@@ -41,6 +41,7 @@ export interface Example {
 
 /** One stored example near the query, for "why did it say that". */
 export interface Neighbour {
+  /** The example's id; in prototype mode the label's prototype, `prototype:<label>`. */
   id: string;
   label: string;
   /** Cosine similarity in [-1, 1]. */
@@ -76,6 +77,10 @@ export interface ClassifierOptions {
   precision?: 'float32' | 'int8';
   /** How many nearest examples a prediction returns for "why". Default 5. */
   neighbours?: number;
+  /** Softmax temperature (cosine units) sharing confidence between labels; smaller is sharper. Default 0.05. */
+  temperature?: number;
+  /** Width (cosine units) of the sigmoid that lowers confidence as the best match nears the threshold. Default 0.05. */
+  softness?: number;
 }
 
 /** The whole stored set, for persistence and transfer. Vectors are row-major, `ids.length × dim`. */
