@@ -11,28 +11,14 @@ export type {
 } from './types.ts';
 export * from './recs/index.ts';
 export { createClassifier, DEFAULT_K, DEFAULT_NEIGHBOURS, DEFAULT_SOFTNESS, DEFAULT_TEMPERATURE, DEFAULT_THRESHOLD } from './knn/classifier.ts';
-export { defaultBackendOrder, selectBackend, type BackendName } from './backend.ts';
-export { preprocessBatch, preprocessImage, type PreprocessOptions } from './preprocess.ts';
-export { combineEmbedders, loadEmbedder, type EmbedderConfig } from './embedder.ts';
+export { BUNDLE_KIND, BUNDLE_VERSION, decodeBundle, encodeBundle, type BundleMeta, type DecodedBundle } from './bundle/bundle.ts';
 export {
-  memoryIOHandler,
-  parseModelJson,
-  readModelFiles,
-  singleFileModel,
-  toArtifacts,
-  weightGroupBytes,
-  type ModelFileReader,
-  type ModelFiles,
-  type ModelJson,
-} from './model/artifacts.ts';
-export {
-  BEST_PRESET,
-  DEFAULT_PRESET,
-  findPreset,
-  presetModelId,
-  PRESETS,
-  type EnsemblePreset,
-  type ModelPreset,
-  type ModelSource,
-  type Preset,
-} from './model/presets.ts';
+  CONTAINER_MAGIC,
+  CONTAINER_VERSION,
+  decodeContainer,
+  encodeContainer,
+  type Container,
+  type ContainerSection,
+  type JsonValue,
+} from './bundle/container.ts';
+export { crc32 } from './bundle/crc32.ts';
