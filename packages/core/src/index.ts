@@ -11,6 +11,31 @@ export type {
 } from './types.ts';
 export * from './recs/index.ts';
 export { createClassifier, DEFAULT_K, DEFAULT_NEIGHBOURS, DEFAULT_SOFTNESS, DEFAULT_TEMPERATURE, DEFAULT_THRESHOLD } from './knn/classifier.ts';
+export { defaultBackendOrder, selectBackend, type BackendName } from './backend.ts';
+export { preprocessBatch, preprocessImage, type PreprocessOptions } from './preprocess.ts';
+export { combineEmbedders, loadEmbedder, type EmbedderConfig } from './embedder.ts';
+export {
+  memoryIOHandler,
+  parseModelJson,
+  readModelFiles,
+  singleFileModel,
+  toArtifacts,
+  weightGroupBytes,
+  type ModelFileReader,
+  type ModelFiles,
+  type ModelJson,
+} from './model/artifacts.ts';
+export {
+  BEST_PRESET,
+  DEFAULT_PRESET,
+  findPreset,
+  presetModelId,
+  PRESETS,
+  type EnsemblePreset,
+  type ModelPreset,
+  type ModelSource,
+  type Preset,
+} from './model/presets.ts';
 export { BUNDLE_KIND, BUNDLE_VERSION, decodeBundle, encodeBundle, type BundleMeta, type DecodedBundle } from './bundle/bundle.ts';
 export {
   CONTAINER_MAGIC,
