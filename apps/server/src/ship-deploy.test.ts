@@ -83,7 +83,7 @@ describe('deploy/Dockerfile', () => {
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
     expect(arg('VOLUME').join(' ')).toContain('/data');
-    expect(arg('ENV').join(' ')).toMatch(/SMARTMIRROR_DATA_DIR=\/data\b/);
+    expect(arg('ENV').join(' ')).toMatch(/SMARTMIRROR_DATA=\/data\b/);
   });
 
   it('checks health with node against /api/health (no curl in slim images)', () => {
@@ -122,7 +122,7 @@ describe('deploy/compose.yaml', () => {
     expect(vol).toBeDefined();
     expect(Object.keys(compose.volumes ?? {})).toContain(vol?.split(':')[0]);
     expect(svc?.healthcheck?.test).toEqual(['CMD', 'node', 'deploy/healthcheck.js']);
-    expect(svc?.environment?.SMARTMIRROR_DATA_DIR).toBe('/data');
+    expect(svc?.environment?.SMARTMIRROR_DATA).toBe('/data');
   });
 
   it('builds this Dockerfile from the repository root and carries no secrets', () => {
