@@ -47,3 +47,4 @@ export {
   type JsonValue,
 } from './bundle/container.ts';
 export { crc32 } from './bundle/crc32.ts';
+export { createSmoother, SMOOTHER_DEFAULTS, type Smoother, type SmootherFrame, type SmootherOptions, type SmootherPhase, type SmootherState, type SmootherUpdate } from './smoothing/smoother.ts';
