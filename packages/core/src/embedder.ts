@@ -115,7 +115,6 @@ export function combineEmbedders(members: readonly Embedder[], id?: string): Emb
   const first = members[0];
   if (!first) throw new AppError('MODEL_LOAD_FAILED', 'An ensemble needs at least one model.');
   if (members.length === 1) return first;
-  const scale = 1 / Math.sqrt(members.length);
   const info: ModelInfo = {
     id: id ?? members.map((m) => m.info.id).join('&'),
     inputSize: first.info.inputSize,
@@ -128,16 +127,7 @@ export function combineEmbedders(members: readonly Embedder[], id?: string): Emb
     async embed(images: readonly RawImage[]) {
       const perMember: Float32Array[][] = [];
       for (const m of members) perMember.push(await m.embed(images));
-      return images.map((_, i) => {
-        const v = new Float32Array(info.dim);
-        let at = 0;
-        for (const rows of perMember) {
-          const row = rows[i] ?? new Float32Array(0);
-          for (let j = 0; j < row.length; j++) v[at + j] = (row[j] ?? 0) * scale;
-          at += row.length;
-        }
-        return v;
-      });
+      return images.map((_, i) => joinUnitVectors(perMember.map((rows) => rows[i] ?? new Float32Array(0))));
     },
     dispose() {
       for (const m of members) m.dispose();
@@ -145,3 +135,18 @@ export function combineEmbedders(members: readonly Embedder[], id?: string): Emb
   };
 }
 
+
+/**
+ * Concatenates unit vectors scaled by 1/sqrt(count): the result is unit length and its cosine
+ * with another such join is the mean of the parts' cosines. How ensembles combine members.
+ */
+export function joinUnitVectors(parts: readonly Float32Array[]): Float32Array {
+  const scale = 1 / Math.sqrt(Math.max(1, parts.length));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    for (let j = 0; j < p.length; j++) out[at + j] = (p[j] ?? 0) * scale;
+    at += p.length;
+  }
+  return out;
+}

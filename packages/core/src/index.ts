@@ -13,7 +13,7 @@ export * from './recs/index.ts';
 export { createClassifier, DEFAULT_K, DEFAULT_NEIGHBOURS, DEFAULT_SOFTNESS, DEFAULT_TEMPERATURE, DEFAULT_THRESHOLD } from './knn/classifier.ts';
 export { defaultBackendOrder, selectBackend, type BackendName } from './backend.ts';
 export { preprocessBatch, preprocessImage, type PreprocessOptions } from './preprocess.ts';
-export { combineEmbedders, loadEmbedder, type EmbedderConfig } from './embedder.ts';
+export { combineEmbedders, joinUnitVectors, loadEmbedder, type EmbedderConfig } from './embedder.ts';
 export {
   memoryIOHandler,
   parseModelJson,
