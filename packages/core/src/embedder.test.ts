@@ -151,7 +151,7 @@ describe('combineEmbedders', () => {
     expect(both.info.dim).toBe(6);
     expect(both.info.id).toBe('tiny@act&tiny@head');
     const [ex, ey] = await both.embed(x);
-    const dot = (p?: Float32Array, q?: Float32Array): number => (p ?? []).reduce((s, v, i) => s + v * (q?.[i] ?? 0), 0);
+    const dot = (p?: Float32Array, q?: Float32Array): number => (p ?? new Float32Array()).reduce((s, v, i) => s + v * (q?.[i] ?? 0), 0);
     expect(norm(ex ?? new Float32Array())).toBeCloseTo(1, 5);
     expect(dot(ex, ey)).toBeCloseTo((dot(ax, ay) + dot(bx, by)) / 2, 5);
     both.dispose();
