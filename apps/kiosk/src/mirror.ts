@@ -3,15 +3,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { AppError, isAppError, type KioskConfigResponse, type KioskEvent, type Product } from '@smartmirror/api';
-import { createClassifier, loadEmbedder, selectBackend, type BackendName, type Classifier, type Embedder, type Prediction } from '@smartmirror/core';
+import {
+  createClassifier,
+  createSmoother,
+  loadEmbedder,
+  selectBackend,
+  type BackendName,
+  type Classifier,
+  type Embedder,
+  type Prediction,
+  type Smoother,
+} from '@smartmirror/core';
 import { createApi, encodeEmbedding, type KioskApi } from './api.ts';
 import { createBackoff } from './backoff.ts';
 import { createCamera, type Camera, type CameraState } from './camera.ts';
 import { createFrameGrabber, type FrameGrabber } from './frames.ts';
 import { DEFAULT_PACING, ema, pauseAfter, startLoop, type PacingOptions } from './loop.ts';
 import { DEFAULT_PHASE_OPTIONS, initialPhaseState, nextPhase, type PhaseOptions, type PhaseState } from './phases.ts';
-import { BACKGROUND_LABEL, isEmptyScene, type Structure } from './scene.ts';
-import { createVerdict, type Verdict } from './verdict.ts';
+import { isEmptyScene, type Structure } from './scene.ts';
 import { t } from './strings.ts';
 import { startSync, type Sync } from './sync.ts';
 
@@ -170,7 +179,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   let classifier: ReturnType<typeof swappable> | null = null;
   let sync: Sync | null = null;
   let grabber: FrameGrabber | null = null;
-  let verdict: Verdict = createVerdict({ window: 5 });
+  let smoother: Smoother = createSmoother({ now });
   let phaseOpts: PhaseOptions = { ...DEFAULT_PHASE_OPTIONS };
   let pacing: PacingOptions = { ...DEFAULT_PACING };
   let machine = initialPhaseState(now());
@@ -299,7 +308,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     const next = createClassifier({ k: c.settings.k, threshold: c.settings.threshold });
     if (classifier) classifier.swap(next);
     else classifier = swappable(next);
-    verdict = createVerdict({ window: c.settings.smoothingWindow });
+    smoother = createSmoother({ now, minFrames: c.settings.smoothingWindow });
     phaseOpts = { ...DEFAULT_PHASE_OPTIONS, leaveAfterMs: c.settings.idleTimeoutMs };
   }
 
@@ -359,12 +368,13 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     const empty = isEmptyScene(p.label, structure);
     view.stats.empty = empty;
     view.live = { label: empty ? null : p.label, confidence: p.confidence, empty };
-    const stable = verdict.push(empty ? { label: BACKGROUND_LABEL, unknown: false } : { label: p.label, unknown: p.unknown });
-    const present = !empty && stable.label !== BACKGROUND_LABEL;
+    // The smoother decides what is stable; the phase machine decides what the screen shows.
+    const stable = smoother.update(empty ? null : { label: p.unknown ? null : p.label, confidence: p.confidence });
+    const present = stable.phase !== 'idle';
     const before = machine.phase;
     machine = nextPhase(
       machine,
-      { at, present, label: present && stable.label !== null ? stable.label : null, unknown: present && stable.unknown },
+      { at, present, label: stable.phase === 'recognised' ? stable.label : null, unknown: stable.phase === 'unknown' },
       phaseOpts,
     );
     if (machine.phase === before) return;
