@@ -26,3 +26,4 @@ export {
   type LabelledVectors,
   type OpenSetResult,
 } from './eval/episodes.ts';
+export { embedDataset, type DatasetEmbeddings } from './eval/embed-dataset.ts';

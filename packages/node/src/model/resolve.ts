@@ -34,6 +34,8 @@ export interface ModelOptions {
 export interface ResolvedModel {
   kind: 'model';
   id: string;
+  /** What to pass to resolveModel / loadNodeEmbedder to get this model again: preset name, folder or URL. */
+  name: string;
   /** Human-readable origin: preset name, folder or URL. */
   where: string;
   inputSize: number;
@@ -73,7 +75,7 @@ function isDir(path: string): boolean {
 }
 
 function fromPreset(preset: ModelPreset, modelsDir: string): ResolvedModel {
-  const base = { kind: 'model' as const, id: presetModelId(preset), inputSize: preset.inputSize, inputRange: preset.inputRange, cutLayers: preset.cutLayers, flip: preset.flip };
+  const base = { kind: 'model' as const, id: presetModelId(preset), name: preset.name, inputSize: preset.inputSize, inputRange: preset.inputRange, cutLayers: preset.cutLayers, flip: preset.flip };
   switch (preset.source.kind) {
     case 'nsfwjs':
       return { ...base, where: 'npm package nsfwjs', files: readNsfwjsModel };
@@ -108,6 +110,7 @@ function custom(where: string, name: string, read: () => Promise<ModelFiles>, op
   const range = opts.inputRange ?? ([-1, 1] as const);
   const resolved: ResolvedModel = {
     kind: 'model',
+    name: where,
     // Fixed before the files are read: the id must not depend on when it is asked for.
     id: `${name}@${opts.cutLayers?.join('+') ?? 'last'}@${range.join(',')}`,
     where,
@@ -146,7 +149,7 @@ export function resolveModel(nameOrPath: string, opts: ModelOptions = {}): Resol
   const dir = resolve(nameOrPath.endsWith('model.json') ? dirname(nameOrPath) : nameOrPath);
   if (isDir(dir)) {
     const byFolder = PRESETS.find((p) => p.kind === 'model' && p.source.kind === 'models-dir' && p.source.dir === basename(dir));
-    if (byFolder?.kind === 'model' && !opts.cutLayers) return { ...fromPreset(byFolder, dirname(dir)), where: dir };
+    if (byFolder?.kind === 'model' && !opts.cutLayers) return { ...fromPreset(byFolder, dirname(dir)), where: dir, name: dir };
     return custom(dir, basename(dir), () => readModelDir(dir), opts);
   }
   const names = PRESETS.map((p) => p.name).join(', ');
