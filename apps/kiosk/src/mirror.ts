@@ -82,6 +82,8 @@ export interface MirrorView {
   boot: { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready' };
   camera: CameraState;
   phase: PhaseState['phase'];
+  /** Idle for longer than the idle timeout: show the attract screen rather than the plain mirror. */
+  attract: boolean;
   online: boolean;
   recommendations: { label: string; products: Product[] | null; failed: boolean } | null;
   stats: MirrorStats;
@@ -180,7 +182,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   let sync: Sync | null = null;
   let grabber: FrameGrabber | null = null;
   let smoother: Smoother = createSmoother({ now });
-  let phaseOpts: PhaseOptions = { ...DEFAULT_PHASE_OPTIONS };
+  const phaseOpts: PhaseOptions = { ...DEFAULT_PHASE_OPTIONS };
+  let idleTimeoutMs = 30_000;
   let pacing: PacingOptions = { ...DEFAULT_PACING };
   let machine = initialPhaseState(now());
   let lastRecordAt = Number.NEGATIVE_INFINITY;
@@ -195,6 +198,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     boot: { kind: 'loading' },
     camera: { kind: 'starting' },
     phase: machine.phase,
+    attract: true,
     online: false,
     recommendations: null,
     stats: {
@@ -260,6 +264,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
         inputSize: config.model.inputSize,
         inputRange: config.model.inputRange,
         cutLayers: config.model.cutLayers,
+        // Same test-time augmentation as the server, or browser and server embeddings would differ.
+        flip: config.model.flip,
       });
       applySettings(config);
       view.stats.backend = backend;
@@ -309,7 +315,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     if (classifier) classifier.swap(next);
     else classifier = swappable(next);
     smoother = createSmoother({ now, minFrames: c.settings.smoothingWindow });
-    phaseOpts = { ...DEFAULT_PHASE_OPTIONS, leaveAfterMs: c.settings.idleTimeoutMs };
+    idleTimeoutMs = c.settings.idleTimeoutMs;
   }
 
   async function refreshSettings(): Promise<void> {
@@ -377,6 +383,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       { at, present, label: stable.phase === 'recognised' ? stable.label : null, unknown: stable.phase === 'unknown' },
       phaseOpts,
     );
+    const attract = machine.phase.kind === 'idle' && at - machine.lastPresentAt >= idleTimeoutMs;
+    if (attract !== view.attract) view.attract = attract;
     if (machine.phase === before) return;
     view.phase = machine.phase;
     const ph = machine.phase;

@@ -44,7 +44,7 @@ export function App({ mirror }: { mirror: Mirror }) {
 
   const blocked = cameraMessage(view);
   return (
-    <div class={`screen phase-${view.phase.kind}`} data-phase={view.phase.kind} data-camera={view.camera.kind}>
+    <div class={`screen phase-${view.phase.kind}${view.attract && view.phase.kind === 'idle' ? ' attract' : ''}`} data-phase={view.phase.kind} data-camera={view.camera.kind}>
       <CameraView mirror={mirror} />
       {!view.online && view.boot.kind === 'ready' && (
         <div class="banner" role="status" data-testid="offline">
@@ -114,7 +114,13 @@ function Stage({ view }: { view: MirrorView }) {
   const p = view.phase;
   switch (p.kind) {
     case 'idle':
-      return <Idle />;
+      return view.attract ? (
+        <Idle />
+      ) : (
+        <div class="stage ready" data-testid="ready">
+          <p>{t('idleTitle')}</p>
+        </div>
+      );
     case 'seeing':
       return (
         <div class="stage seeing" data-testid="seeing">
