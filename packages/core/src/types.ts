@@ -81,6 +81,8 @@ export interface ClassifierOptions {
   temperature?: number;
   /** Width (cosine units) of the sigmoid that lowers confidence as the best match nears the threshold. Default 0.05. */
   softness?: number;
+  /** Scan with the WebAssembly SIMD kernel where available (dim a multiple of 8, or 16 for int8). Default true. */
+  simd?: boolean;
 }
 
 /** The whole stored set, for persistence and transfer. Vectors are row-major, `ids.length × dim`. */

@@ -249,6 +249,32 @@ describe('createClassifier (int8)', () => {
   });
 });
 
+describe('createClassifier (scan kernels)', () => {
+  it('answers the same with the SIMD and the JavaScript scan', () => {
+    const dim = 64;
+    for (const precision of ['float32', 'int8'] as const) {
+      for (const centre of [false, true]) {
+        const a = createClassifier({ precision, centre, k: 3, threshold: 0, neighbours: 4 });
+        const b = createClassifier({ precision, centre, k: 3, threshold: 0, neighbours: 4, simd: false });
+        for (let i = 0; i < 80; i++) {
+          const e = { id: `e${i}`, label: `L${i % 5}`, embedding: randomUnit(dim, i + 1) };
+          a.add(e);
+          b.add(e);
+        }
+        for (const c of [a, b]) for (let i = 0; i < 80; i += 3) c.remove(`e${i}`);
+        for (let t = 0; t < 8; t++) {
+          const q = randomUnit(dim, t * 3 + 2).map((x, j) => x + 0.2 * (randomUnit(dim, 700 + t)[j] ?? 0));
+          const pa = a.predict(q);
+          const pb = b.predict(q);
+          expect(pa.label).toBe(pb.label);
+          expect(pa.neighbours.map((n) => n.id)).toEqual(pb.neighbours.map((n) => n.id));
+          expect(Math.abs(pa.similarity - pb.similarity)).toBeLessThan(precision === 'int8' ? 0.01 : 1e-5);
+        }
+      }
+    }
+  });
+});
+
 describe('createClassifier (storage)', () => {
   it('removes, clears a label and re-adds', () => {
     const c = make({ k: 1, threshold: 0 }, [

@@ -31,6 +31,7 @@ interface Settings {
   neighbours: number;
   temperature: number;
   softness: number;
+  simd: boolean;
 }
 
 /**
@@ -69,6 +70,7 @@ function resolve(opts: ClassifierOptions): Settings {
     neighbours: opts.neighbours ?? DEFAULT_NEIGHBOURS,
     temperature: opts.temperature ?? DEFAULT_TEMPERATURE,
     softness: opts.softness ?? DEFAULT_SOFTNESS,
+    simd: opts.simd ?? true,
   };
   const bad = (what: string): never => {
     throw new AppError('VALIDATION_FAILED', `classifier option ${what}`);
@@ -139,8 +141,9 @@ class Store {
   constructor(
     readonly dim: number,
     precision: Precision,
+    simd: boolean,
   ) {
-    this.matrix = createVectorMatrix(dim, precision);
+    this.matrix = createVectorMatrix(dim, precision, simd);
     this.sum = new Float64Array(dim);
   }
 
@@ -251,7 +254,7 @@ class KnnClassifier implements Classifier {
     // Everything is validated: from here on nothing can throw, so a refused add changes nothing.
     let store = this.store;
     if (store === null || store.n === 0) {
-      store = new Store(dim, this.s.precision);
+      store = new Store(dim, this.s.precision, this.s.simd);
       this.store = store;
     }
     const existing = store.idToRow.get(id);
@@ -322,7 +325,7 @@ class KnnClassifier implements Classifier {
       return;
     }
     // Build aside and swap at the end, so an invalid row leaves the current set untouched.
-    const next = new Store(dim, this.s.precision);
+    const next = new Store(dim, this.s.precision, this.s.simd);
     const unit = new Float32Array(dim);
     for (let i = 0; i < ids.length; i++) {
       const id = checkId(ids[i]);

@@ -1,3 +1,7 @@
+import { AppError } from '@smartmirror/api';
+import { createSimdKernel, WASM_PAGE } from './simd.ts';
+import type { SimdKernel } from './simd.ts';
+
 // Row storage for the classifier: one contiguous typed array grown by doubling, so a query is a
 // single linear pass over memory (cache- and prefetch-friendly) with no per-row objects.
 
@@ -26,9 +30,163 @@ export interface VectorMatrix {
 
 const INITIAL_ROWS = 16;
 
-/** A matrix for `dim`-long rows at `precision`. */
-export function createVectorMatrix(dim: number, precision: Precision): VectorMatrix {
+/**
+ * A matrix for `dim`-long rows at `precision`, scanned by the WebAssembly SIMD kernel when the
+ * platform has it and dim suits its lane width (8 for float32, 16 for int8), else by plain
+ * JavaScript; `simd: false` forces JavaScript.
+ */
+export function createVectorMatrix(dim: number, precision: Precision, simd = true): VectorMatrix {
+  const kernel = simd && dim % (precision === 'int8' ? 16 : 8) === 0 ? createSimdKernel() : null;
+  if (kernel !== null) return new WasmMatrix(dim, precision, kernel);
   return precision === 'int8' ? new Int8Matrix(dim) : new Float32Matrix(dim);
+}
+
+/** Largest |query| component maps to this int16 value: 1024 × 127 × 4095 stays inside int32. */
+const QUERY_INT16_MAX = 4095;
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+/**
+ * Rows live in the kernel's linear memory: [query | rows … | scan output]. Growing the memory
+ * keeps the rows in place (no copy, unlike a new typed array); the output area moves to the end.
+ */
+class WasmMatrix implements VectorMatrix {
+  capacity = 0;
+  private readonly elem: number;
+  private readonly rowsAt: number;
+  private outAt: number;
+  private f32: Float32Array;
+  private i8: Int8Array;
+  private i16: Int16Array;
+  private scales = new Float32Array(0);
+  private norms = new Float32Array(0);
+
+  constructor(
+    readonly dim: number,
+    readonly precision: Precision,
+    private readonly kernel: SimdKernel,
+  ) {
+    this.elem = precision === 'int8' ? 1 : 4;
+    this.rowsAt = align16(dim * 4);
+    this.outAt = this.rowsAt;
+    this.f32 = new Float32Array(0);
+    this.i8 = new Int8Array(0);
+    this.i16 = new Int16Array(0);
+    this.views();
+  }
+
+  private views(): void {
+    const buffer = this.kernel.memory.buffer;
+    this.f32 = new Float32Array(buffer);
+    this.i8 = new Int8Array(buffer);
+    this.i16 = new Int16Array(buffer);
+  }
+
+  reserve(rows: number, used: number): void {
+    if (rows <= this.capacity) return;
+    const cap = grownCapacity(this.capacity, rows);
+    const outAt = this.rowsAt + align16(cap * this.dim * this.elem);
+    const needed = outAt + cap * 4;
+    const have = this.kernel.memory.buffer.byteLength;
+    if (needed > have) {
+      try {
+        this.kernel.memory.grow(Math.ceil((needed - have) / WASM_PAGE));
+      } catch (cause) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `cannot store ${rows} examples of dim ${this.dim}: out of memory`, { cause });
+      }
+      this.views();
+    }
+    const scales = new Float32Array(cap);
+    scales.set(this.scales.subarray(0, used));
+    const norms = new Float32Array(cap);
+    norms.set(this.norms.subarray(0, used));
+    this.scales = scales;
+    this.norms = norms;
+    this.outAt = outAt;
+    this.capacity = cap;
+  }
+
+  set(row: number, v: Float32Array): void {
+    const d = this.dim;
+    if (this.precision === 'float32') {
+      this.f32.set(v, this.rowsAt / 4 + row * d);
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (v[j] as number) * (v[j] as number);
+      this.norms[row] = s;
+      return;
+    }
+    const [scale, sq] = quantise(v, this.i8, this.rowsAt + row * d);
+    this.scales[row] = scale;
+    this.norms[row] = sq;
+  }
+
+  move(from: number, to: number): void {
+    const d = this.dim;
+    if (this.precision === 'float32') {
+      const base = this.rowsAt / 4;
+      this.f32.copyWithin(base + to * d, base + from * d, base + from * d + d);
+    } else {
+      this.i8.copyWithin(this.rowsAt + to * d, this.rowsAt + from * d, this.rowsAt + from * d + d);
+    }
+    this.scales[to] = this.scales[from] ?? 0;
+    this.norms[to] = this.norms[from] ?? 0;
+  }
+
+  get(row: number, out: Float32Array, outOffset = 0): void {
+    const d = this.dim;
+    if (this.precision === 'float32') {
+      const base = this.rowsAt / 4 + row * d;
+      out.set(this.f32.subarray(base, base + d), outOffset);
+      return;
+    }
+    const scale = this.scales[row] ?? 0;
+    const base = this.rowsAt + row * d;
+    for (let j = 0; j < d; j++) out[outOffset + j] = (this.i8[base + j] as number) * scale;
+  }
+
+  selfDot(row: number): number {
+    return this.norms[row] ?? 0;
+  }
+
+  dotAll(q: Float32Array, rows: number, out: Float32Array): void {
+    if (rows === 0) return;
+    const d = this.dim;
+    const res = this.outAt / 4;
+    if (this.precision === 'float32') {
+      this.f32.set(q, 0);
+      this.kernel.dotf32(this.rowsAt, 0, rows, d, this.outAt);
+      out.set(this.f32.subarray(res, res + rows));
+      return;
+    }
+    // int8 rows × int16 query in integer lanes; both scales are applied once per row afterwards.
+    let maxAbs = 0;
+    for (let j = 0; j < d; j++) maxAbs = Math.max(maxAbs, Math.abs(q[j] as number));
+    const qScale = maxAbs > 0 ? maxAbs / QUERY_INT16_MAX : 1;
+    for (let j = 0; j < d; j++) this.i16[j] = Math.round((q[j] as number) / qScale);
+    this.kernel.doti8(this.rowsAt, 0, rows, d, this.outAt);
+    const f = this.f32;
+    const scales = this.scales;
+    for (let r = 0; r < rows; r++) out[r] = (f[res + r] as number) * (scales[r] as number) * qScale;
+  }
+}
+
+/** Writes the int8 quantisation of `v` at `at`; returns [scale, squared norm of the stored row]. */
+function quantise(v: Float32Array, into: Int8Array, at: number): [number, number] {
+  const d = v.length;
+  let maxAbs = 0;
+  for (let j = 0; j < d; j++) maxAbs = Math.max(maxAbs, Math.abs(v[j] as number));
+  // Per-row symmetric scale: the largest component maps to ±127, so each row uses the full
+  // int8 range whatever its spread (a global scale would waste precision on peaky rows).
+  const scale = maxAbs > 0 ? maxAbs / 127 : 1;
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const q = Math.round((v[j] as number) / scale);
+    into[at + j] = q;
+    s += q * q;
+  }
+  return [scale, s * scale * scale];
 }
 
 function grownCapacity(current: number, rows: number): number {
@@ -128,21 +286,9 @@ class Int8Matrix implements VectorMatrix {
   }
 
   set(row: number, v: Float32Array): void {
-    const d = this.dim;
-    let maxAbs = 0;
-    for (let j = 0; j < d; j++) maxAbs = Math.max(maxAbs, Math.abs(v[j] ?? 0));
-    // Per-row symmetric scale: the largest component maps to ±127, so each row uses the full
-    // int8 range whatever its spread (a global scale would waste precision on peaky rows).
-    const scale = maxAbs > 0 ? maxAbs / 127 : 1;
-    const base = row * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const q = Math.round((v[j] ?? 0) / scale);
-      this.data[base + j] = q;
-      s += q * q;
-    }
+    const [scale, sq] = quantise(v, this.data, row * this.dim);
     this.scales[row] = scale;
-    this.norms[row] = s * scale * scale;
+    this.norms[row] = sq;
   }
 
   move(from: number, to: number): void {
