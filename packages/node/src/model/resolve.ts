@@ -97,9 +97,11 @@ function fromPreset(preset: ModelPreset, modelsDir: string): ResolvedModel {
 
 /** The last layer (layers format) or node (graph format) of a model.json: the default cut. */
 function lastLayerName(json: ModelJson): string {
-  const topo = json.modelTopology as { node?: { name?: string }[]; model_config?: { config?: { layers?: { name?: string }[] } }; config?: { layers?: { name?: string }[] } };
-  const names = topo.node ?? topo.model_config?.config?.layers ?? topo.config?.layers ?? [];
-  const last = names.at(-1)?.name;
+  type Named = { name?: string; config?: { name?: string } };
+  const topo = json.modelTopology as { node?: Named[]; model_config?: { config?: { layers?: Named[] } }; config?: { layers?: Named[] } };
+  const entry = (topo.node ?? topo.model_config?.config?.layers ?? topo.config?.layers ?? []).at(-1);
+  // Functional models name layers at the top level, Sequential ones inside their config.
+  const last = entry?.name ?? entry?.config?.name;
   if (!last) throw new AppError('MODEL_LAYER_NOT_FOUND', 'The model lists no layers; name one to cut at.');
   return last;
 }
