@@ -1,1 +1,11 @@
-export {};
+export { createApp, JSON_BODY_LIMIT } from './app.ts';
+export { CONFIG_ENV, CONFIG_FLAGS, ConfigSchema, loadConfig, type Config } from './config.ts';
+export { configTable } from './config-doc.ts';
+export type { App, AppDeps, Clock, Ids, ServedModel, Tokens } from './deps.ts';
+export { encodeEmbedding, parseEmbedding } from './embedding.ts';
+export { modules, type ServerModule } from './modules/index.ts';
+export type { RouteContext } from './routes/context.ts';
+export { loadEmbedder, loadTokens, openStore, startServer, type RunningServer } from './server.ts';
+export { DB_FILE, openSqliteStore } from './store/sqlite.ts';
+export { createFileTokenStore, resolveToken, tokenFile, type TokenStore } from './store/tokens.ts';
+export type * from './store/types.ts';

@@ -82,6 +82,7 @@ export const ModelDescriptor = z.object({
   inputRange: z.tuple([z.number(), z.number()]).describe('Range the pixels are scaled to'),
   cutLayers: z.array(z.string()),
   dim: z.number().int().positive().describe('Embedding length'),
+  flip: z.boolean().describe('Average the embedding with the mirrored image (test-time augmentation)'),
   url: z.string().describe('URL of model.json (weights.bin beside it)'),
 });
 export type ModelDescriptor = z.infer<typeof ModelDescriptor>;

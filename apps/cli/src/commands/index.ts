@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { registerServe } from './serve.ts';
 import { registerEval } from './eval.ts';
 
 /** Adds one subcommand (with its options and action) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 // Each subcommand lives in its own file; add it here to expose it.
-export const commands: RegisterCommand[] = [registerEval];
+export const commands: RegisterCommand[] = [registerServe, registerEval];
