@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerServe } from './serve.ts';
 import { registerEval } from './eval.ts';
+import { registerModel } from './model.ts';
 
 /** Adds one subcommand (with its options and action) to the program. */
 export type RegisterCommand = (program: Command) => void;
