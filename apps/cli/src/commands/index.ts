@@ -7,4 +7,4 @@ import { registerModel } from './model.ts';
 export type RegisterCommand = (program: Command) => void;
 
 // Each subcommand lives in its own file; add it here to expose it.
-export const commands: RegisterCommand[] = [registerServe, registerEval];
+export const commands: RegisterCommand[] = [registerServe, registerEval, registerModel];
