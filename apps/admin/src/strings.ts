@@ -32,6 +32,7 @@ const en = {
   labelRename: 'Rename',
   labelRenameTo: 'New name',
   labelMerge: 'Merge into…',
+  labelMergeSubmit: 'Merge',
   labelMergeInto: 'Label to merge into',
   labelDelete: 'Delete label',
   labelShow: 'Show examples',

@@ -49,15 +49,15 @@ export function formatPrice(price: number | null): string {
   return price === null ? '' : price.toFixed(2);
 }
 
-/** A product as the mirror shows it: image, name, price, description. Text is rendered as text. */
+/** A product as the mirror shows it (same markup and look as the kiosk's card). Text is rendered as text. */
 export function ProductCard({ product, badge }: { product: Product; badge?: string }): ComponentChildren {
   return (
     <article class="card" data-product-id={product.id}>
-      {product.imageUrl ? <img src={product.imageUrl} alt="" loading="lazy" /> : <div class="card-noimage" />}
-      <div class="card-body">
-        <h3 class="card-name">{product.name}</h3>
-        {product.price !== null && <p class="card-price">{formatPrice(product.price)}</p>}
-        <p class="card-description">{product.description}</p>
+      {product.imageUrl && <img src={product.imageUrl} alt="" loading="lazy" />}
+      <div class="card-text">
+        <h2 class="card-name">{product.name}</h2>
+        {product.price !== null && <p class="price">{formatPrice(product.price)}</p>}
+        <p class="description">{product.description}</p>
         {badge && <p class="card-badge">{badge}</p>}
       </div>
     </article>

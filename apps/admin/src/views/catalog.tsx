@@ -197,6 +197,7 @@ export function CatalogView({ api }: { api: AdminApi }) {
     <section>
       <h2>{t('catalogTitle')}</h2>
       <ErrorLine error={error} />
+      <BulkImport api={api} onDone={load} />
       <div class="catalog-layout">
         <div>
           {products === null ? (
@@ -240,7 +241,6 @@ export function CatalogView({ api }: { api: AdminApi }) {
               load();
             }}
           />
-          <BulkImport api={api} onDone={load} />
         </aside>
       </div>
     </section>

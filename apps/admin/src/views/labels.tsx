@@ -7,7 +7,7 @@ import { ErrorLine, useAction } from '../ui.tsx';
 function Thumb({ ex }: { ex: QualityExample }) {
   return (
     <figure class="thumb">
-      {ex.thumbnailUrl ? <img src={ex.thumbnailUrl} alt="" width={64} height={64} /> : <div class="card-noimage" />}
+      {ex.thumbnailUrl ? <img src={ex.thumbnailUrl} alt="" width={64} height={64} /> : <div class="noimage" />}
       <figcaption>{ex.label}</figcaption>
     </figure>
   );
@@ -106,7 +106,7 @@ function LabelRow({ api, label, labels, onChanged }: { api: AdminApi; label: Lab
               ))}
           </select>
           <button type="submit" disabled={busy || !mergeInto}>
-            {t('labelMerge')}
+            {t('labelMergeSubmit')}
           </button>
         </form>
         <button
@@ -129,7 +129,7 @@ function LabelRow({ api, label, labels, onChanged }: { api: AdminApi; label: Lab
         <ul class="examples">
           {examples.map((ex) => (
             <li key={ex.id}>
-              {ex.thumbnailUrl ? <img src={ex.thumbnailUrl} alt="" width={96} height={96} /> : <div class="card-noimage" />}
+              {ex.thumbnailUrl ? <img src={ex.thumbnailUrl} alt="" width={96} height={96} /> : <div class="noimage" />}
               <button
                 type="button"
                 class="danger small"

@@ -1,0 +1,176 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS_DIR, DATASET_DIR, hasDataset, launchChromium, makeFakeCamera } from './lib/browser.ts';
+import { REPO_ROOT, startServer, type StartedServer } from './lib/server.ts';
+
+// The marketer's journey in real Chromium against the real server binary: sign in, import the
+// catalog (iconic photos + descriptions of the dataset), map a recognised label to three products,
+// and watch a kiosk (a second browser context, the real kiosk at /) show them without a reload.
+
+const LABEL = 'Oatly Oat Milk';
+const PRODUCT_DIR = 'Oatly-Oat-Milk';
+const MAPPED = ['Oatly-Natural-Oatghurt', 'Alpro-Fresh-Soy-Milk', 'Arla-Standard-Milk'];
+const XSS_ID = 'xss-test';
+const XSS_NAME = '<script>window.__xss = 1</script>';
+const XSS_DESCRIPTION = '<img src=x onerror="window.__xss = 2">';
+const SHOTS = join(ARTIFACTS_DIR, 'admin');
+const distsBuilt = existsSync(join(REPO_ROOT, 'apps', 'admin', 'dist', 'index.html')) && existsSync(join(REPO_ROOT, 'apps', 'kiosk', 'dist', 'index.html'));
+
+const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** Builds products.csv from classes.csv and the description files; returns it with the image paths. */
+async function buildCatalog(dir: string): Promise<{ csv: string; images: string[]; count: number }> {
+  const lines = readFileSync(join(DATASET_DIR, 'classes.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+  const rows = ['id,name,description,price,tags,image'];
+  const images: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const [name = '', , coarse = '', , iconic = '', description = ''] = line.split(',');
+    const local = (p: string): string => join(DATASET_DIR, 'iconic', p.replace(/^\/iconic-images-and-descriptions\//, ''));
+    const text = existsSync(local(description)) ? readFileSync(local(description), 'utf8').trim() : '';
+    const price = (0.99 + (i % 7)).toFixed(2);
+    rows.push([name, name.replace(/-/g, ' '), text, price, coarse, iconic.split('/').pop() ?? ''].map(csvField).join(','));
+    images.push(local(iconic));
+  }
+  // A product whose text is markup: both UIs must show it as text.
+  rows.push([XSS_ID, XSS_NAME, XSS_DESCRIPTION, '0.50', 'test', ''].map(csvField).join(','));
+  await mkdir(dir, { recursive: true });
+  const csv = join(dir, 'products.csv');
+  await writeFile(csv, rows.join('\n'));
+  return { csv, images, count: lines.length + 1 };
+}
+
+describe.skipIf(!hasDataset || !distsBuilt)('back office: catalog import and live recommendations', () => {
+  let server: StartedServer;
+  let browser: Browser;
+  let adminCtx: BrowserContext;
+  let kioskCtx: BrowserContext;
+  let admin: Page;
+  let kiosk: Page;
+  let catalog: { csv: string; images: string[]; count: number };
+
+  beforeAll(async () => {
+    catalog = await buildCatalog(join(SHOTS, 'catalog'));
+    const trainDir = join(DATASET_DIR, 'train', PRODUCT_DIR);
+    const photos = readdirSync(trainDir).sort().slice(0, 6).map((f) => join(trainDir, f));
+    // The camera shows a photo that was taught: this test is about the back office, not accuracy.
+    const video = await makeFakeCamera([photos[0]!], join(SHOTS, 'camera.y4m'), 2);
+    server = await startServer();
+    const form = new FormData();
+    for (const p of photos) form.append('image', new Blob([readFileSync(p)], { type: 'image/jpeg' }), p.split('/').pop());
+    const taught = await fetch(`${server.url}/api/labels/${encodeURIComponent(LABEL)}/examples`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+      body: form,
+    });
+    expect(taught.status, await taught.clone().text()).toBe(201);
+    browser = await launchChromium({ fakeCamera: video });
+    adminCtx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    kioskCtx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    admin = await adminCtx.newPage();
+    kiosk = await kioskCtx.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('signs in with the admin token into an HttpOnly, SameSite=Strict session', async () => {
+    await admin.goto(`${server.url}/admin/`);
+    await admin.fill('input[name=token]', 'wrong-token');
+    await admin.click('button[type=submit]');
+    await admin.getByRole('alert').waitFor();
+    await admin.fill('input[name=token]', server.adminToken);
+    await admin.click('button[type=submit]');
+    await admin.getByRole('navigation').waitFor();
+    await admin.screenshot({ path: join(SHOTS, '1-labels.png'), fullPage: true });
+    const cookie = (await adminCtx.cookies()).find((c) => c.name === 'sm_session');
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe('Strict');
+  });
+
+  it('imports the catalog (CSV + image folder) after a preview', async () => {
+    await admin.goto(`${server.url}/admin/#catalog`);
+    await admin.setInputFiles('input[name=manifest]', catalog.csv);
+    await admin.setInputFiles('input[name=images]', catalog.images);
+    await admin.getByRole('button', { name: 'Preview' }).click();
+    await admin.locator('table.preview tbody tr').first().waitFor();
+    expect(await admin.locator('table.preview tbody tr').count()).toBe(catalog.count);
+    expect(await admin.locator('table.preview tr.bad').count()).toBe(0);
+    await admin.screenshot({ path: join(SHOTS, '2-import-preview.png'), fullPage: true });
+    // Nothing is written by the preview.
+    const before = (await (await fetch(`${server.url}/api/products`)).json()) as { products: unknown[] };
+    expect(before.products).toHaveLength(0);
+    await admin.getByRole('button', { name: `Import ${catalog.count} products` }).click();
+    await admin.getByText(`Imported ${catalog.count} products.`).waitFor();
+    await admin.locator('.cards .card').nth(catalog.count - 1).waitFor();
+    const after = (await (await fetch(`${server.url}/api/products`)).json()) as { products: { id: string; imageUrl: string | null }[] };
+    expect(after.products).toHaveLength(catalog.count);
+    expect(after.products.filter((p) => p.imageUrl !== null)).toHaveLength(catalog.count - 1);
+    // Markup in product text is shown as text, never run.
+    const xssCard = admin.locator(`.card[data-product-id="${XSS_ID}"]`);
+    expect(await xssCard.locator('.card-name').textContent()).toBe(XSS_NAME);
+    expect(await xssCard.locator('img').count()).toBe(0);
+    expect(await admin.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    await admin.screenshot({ path: join(SHOTS, '3-catalog.png') });
+  });
+
+  it('maps the label to three products and the kiosk shows them live, without reloading', async () => {
+    await kiosk.goto(`${server.url}/`);
+    // The kiosk recognises the taught product from the fake camera (model loads in the browser).
+    const stage = kiosk.locator(`[data-testid=recommending][data-label="${LABEL}"]`);
+    await stage.waitFor({ timeout: 240_000 });
+    await kiosk.evaluate(() => {
+      const w = window as { __marker?: number; __events?: unknown[] };
+      w.__marker = 1;
+      w.__events = [];
+      const es = new EventSource('/api/events/stream');
+      es.addEventListener('recommendations.changed', (e) => w.__events!.push(JSON.parse((e as MessageEvent<string>).data)));
+    });
+    await kiosk.screenshot({ path: join(SHOTS, '4-kiosk-before.png') });
+
+    await admin.goto(`${server.url}/admin/#recommendations/${encodeURIComponent(LABEL)}`);
+    await admin.locator('select[name=label]').selectOption(LABEL);
+    // Added in the wrong order, then fixed with the keyboard-accessible buttons.
+    for (const id of [MAPPED[1]!, MAPPED[0]!, MAPPED[2]!]) await admin.locator('select[name=add]').selectOption(id);
+    await admin.getByRole('button', { name: `Move ${MAPPED[0]!.replace(/-/g, ' ')} up` }).click();
+    expect(await admin.locator('ol.ranked li').evaluateAll((els) => els.map((e) => e.getAttribute('data-product-id')))).toEqual(MAPPED);
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByText('Saved: every mirror shows it now.').waitFor();
+    await admin.locator('.mirror .card').nth(2).waitFor();
+    await admin.screenshot({ path: join(SHOTS, '5-recommendations.png'), fullPage: true });
+
+    await kiosk.waitForFunction(
+      (names) => {
+        const shown = Array.from(document.querySelectorAll<HTMLElement>('[data-testid=product-card] h2'), (e) => e.textContent);
+        return names.every((n, i) => shown[i] === n);
+      },
+      MAPPED.map((id) => id.replace(/-/g, ' ')),
+      { timeout: 30_000 },
+    );
+    const state = await kiosk.evaluate(() => {
+      const w = window as { __marker?: number; __events?: { label: string }[] };
+      return { marker: w.__marker, events: w.__events };
+    });
+    expect(state.marker).toBe(1);
+    expect(state.events).toContainEqual({ label: LABEL });
+    await kiosk.screenshot({ path: join(SHOTS, '6-kiosk-after.png') });
+  });
+
+  it('shows product markup as text on the kiosk too', async () => {
+    await admin.locator('select[name=add]').selectOption(XSS_ID);
+    await admin.getByRole('button', { name: 'Save' }).click();
+    const card = kiosk.locator('[data-testid=product-card]').nth(3);
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.locator('h2').textContent()).toBe(XSS_NAME);
+    expect(await card.locator('.description').textContent()).toBe(XSS_DESCRIPTION);
+    expect(await kiosk.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    await kiosk.screenshot({ path: join(SHOTS, '7-kiosk-markup.png') });
+  });
+});
+
+if (!hasDataset) console.warn(`e2e/admin: ${DATASET_DIR} is absent; the back office journey is skipped.`);
+else if (!distsBuilt) console.warn('e2e/admin: apps/admin/dist or apps/kiosk/dist is missing (run `npm run build`); the back office journey is skipped.');
