@@ -1,0 +1,264 @@
+// Soak: does a mirror stay flat over many recognitions? The real server binary on a temp data
+// folder seeded with the demo catalog gets `--api` recognitions as JSON embeddings (POST
+// /api/classify {embedding}) and `--images` as uploaded pictures (the server embeds them), while
+// its resident memory is sampled from /proc. Then the kiosk page in Chromium (fake camera showing
+// the drawn demo products) recognises `--kiosk` frames back to back through its debug hook
+// (window.__mirror.benchmark), sampling tf.memory().numTensors and the JS heap.
+// "Flat" = the median of the last fifth of the samples at most 5 % above the median just after
+// warm-up (the first tenth is warm-up), and the same tensor count at the end as at the start.
+//
+//   nice -n 10 node --import tsx bench/soak.ts [--api 50000] [--images 300] [--kiosk 5000] [--concurrency 4]
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import type { ClassifyResponse } from '@smartmirror/api';
+import { embedFiles, loadNodeEmbedder } from '@smartmirror/node';
+import { ARTIFACTS_DIR, launchChromium, makeFakeCamera } from '../e2e/lib/browser.ts';
+import { report, type Row } from './lib/report.ts';
+
+const { values } = parseArgs({
+  options: {
+    api: { type: 'string', default: '50000' },
+    images: { type: 'string', default: '300' },
+    kiosk: { type: 'string', default: '5000' },
+    concurrency: { type: 'string', default: '4' },
+    'kiosk-max-s': { type: 'string', default: '1500' },
+  },
+});
+const API = Number(values.api);
+const IMAGES = Number(values.images);
+const KIOSK = Number(values.kiosk);
+const CONCURRENCY = Number(values.concurrency);
+const KIOSK_MAX_MS = Number(values['kiosk-max-s']) * 1000;
+const WARMUP = 0.1;
+const FLAT_PCT = 5;
+const MiB = 1024 * 1024;
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'apps/cli/bin/smartmirror.js');
+
+interface Sample {
+  at: number;
+  value: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : ((s[Math.floor((s.length - 1) / 2)] ?? 0) + (s[Math.ceil((s.length - 1) / 2)] ?? 0)) / 2;
+}
+
+/** Growth of the last fifth of the samples over those just after warm-up, in %. */
+function growthPct(samples: Sample[], total: number): number {
+  const after = samples.filter((s) => s.at >= total * WARMUP);
+  const early = after.filter((s) => s.at < total * 0.3).map((s) => s.value);
+  const late = after.filter((s) => s.at >= total * 0.8).map((s) => s.value);
+  const base = median(early);
+  return base === 0 ? (median(late) === 0 ? 0 : Infinity) : ((median(late) - base) / base) * 100;
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function normalised(v: Float32Array): number[] {
+  const n = Math.hypot(...v);
+  return Array.from(v, (x) => x / n);
+}
+
+/** Deterministic queries: the drawn products with a little noise, and every fifth one random (unknown). */
+function makeQuery(refs: Float32Array[], i: number, dim: number): number[] {
+  let a = (i * 2654435761) >>> 0;
+  const rnd = (): number => {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+    return a / 4294967296 - 0.5;
+  };
+  const ref = refs[i % refs.length];
+  const v = new Float32Array(dim);
+  for (let j = 0; j < dim; j++) v[j] = i % 5 === 4 || !ref ? rnd() : (ref[j] ?? 0) + rnd() * 0.02;
+  return normalised(v);
+}
+
+async function soakApi(pid: number, n: number, send: (i: number) => Promise<ClassifyResponse>): Promise<{ row: Row; rss: Sample[] }> {
+  const rss: Sample[] = [{ at: 0, value: rssOf(pid) }];
+  const every = Math.max(1, Math.floor(n / 100));
+  let next = 0;
+  let done = 0;
+  let known = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        try {
+          const r = await send(i);
+          if (r.label !== null) known++;
+        } catch {
+          errors++;
+        }
+        done++;
+        if (done % every === 0) rss.push({ at: done, value: rssOf(pid) });
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const g = growthPct(rss, n);
+  return {
+    rss,
+    row: {
+      requests: n,
+      errors,
+      recognisedPct: (known / n) * 100,
+      perSecond: n / seconds,
+      seconds,
+      rssStartMiB: (rss[0]?.value ?? 0) / MiB,
+      rssEndMiB: (rss.at(-1)?.value ?? 0) / MiB,
+      rssGrowthPct: g,
+      // Shrinking is not a leak: only growth counts against flatness.
+      flat: g <= FLAT_PCT,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'soak-'));
+  const data = join(work, 'data');
+  const pictures = join(work, 'pictures');
+  let server: ChildProcess | undefined;
+  try {
+    await run(process.execPath, [cli, 'demo', 'images', pictures]);
+    await run(process.execPath, [cli, 'demo', 'seed', '--data', data], { maxBuffer: 16 * MiB });
+    const files = readdirSync(pictures).filter((f) => f.endsWith('.png')).sort().map((f) => join(pictures, f));
+
+    // Reference embeddings of the drawn products, with the server's default model.
+    const embedder = await loadNodeEmbedder('mobilenet-v2');
+    const refs = (await embedFiles(embedder, files)).embeddings;
+    const dim = embedder.info.dim;
+    embedder.dispose();
+
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [cli, 'serve'], {
+      env: { ...process.env, SMARTMIRROR_DATA: data, SMARTMIRROR_PORT: String(port), SMARTMIRROR_HOST: '127.0.0.1', SMARTMIRROR_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const pid = server.pid ?? 0;
+    for (let i = 0; !(await fetch(`${origin}/api/health`).then((r) => r.ok, () => false)); i++) {
+      if (i > 600 || server.exitCode !== null) throw new Error('server did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const rows: Row[] = [];
+    const series: Record<string, Sample[]> = {};
+    process.stderr.write(`soak: ${API} JSON recognitions…\n`);
+    const api = await soakApi(pid, API, async (i) => {
+      const res = await fetch(`${origin}/api/classify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ embedding: makeQuery(refs, i, dim) }),
+      });
+      if (!res.ok) throw new Error(String(res.status));
+      return (await res.json()) as ClassifyResponse;
+    });
+    rows.push({ phase: 'api json embedding', ...api.row });
+    series.apiRss = api.rss;
+
+    process.stderr.write(`soak: ${IMAGES} image recognitions (server embeds)…\n`);
+    const blobs = files.map((f) => new Blob([readFileSync(f)], { type: 'image/png' }));
+    const img = await soakApi(pid, IMAGES, async (i) => {
+      const form = new FormData();
+      form.append('image', blobs[i % blobs.length] ?? new Blob(), 'picture.png');
+      const res = await fetch(`${origin}/api/classify`, { method: 'POST', body: form });
+      if (!res.ok) throw new Error(String(res.status));
+      return (await res.json()) as ClassifyResponse;
+    });
+    rows.push({ phase: 'api image upload', ...img.row });
+    series.imageRss = img.rss;
+
+    if (KIOSK > 0) {
+      process.stderr.write(`soak: ${KIOSK} kiosk frames in Chromium…\n`);
+      const video = await makeFakeCamera(files.slice(0, 4), join(ARTIFACTS_DIR, 'soak-camera.y4m'), 2);
+      const browser = await launchChromium({ fakeCamera: video, extraArgs: ['--enable-precise-memory-info'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 720, height: 1280 } });
+        await page.goto(`${origin}/`);
+        type Stats = { frames: number; numTensors: number; embedMs: number; fps: number; backend: string; heap: number };
+        const stats = (): Promise<Stats> =>
+          page.evaluate(() => {
+            const s = (window as unknown as { __mirror: { stats(): { frames: number; numTensors: number; embedMs: number; fps: number; backend: string } } }).__mirror.stats();
+            const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+            return { frames: s.frames, numTensors: s.numTensors, embedMs: s.embedMs, fps: s.fps, backend: s.backend, heap };
+          });
+        await page.waitForFunction(() => ((window as unknown as { __mirror?: { stats(): { frames: number } } }).__mirror?.stats().frames ?? 0) > 3, undefined, {
+          timeout: 300_000,
+          polling: 500,
+        });
+        await page.evaluate(() => (window as unknown as { __mirror: { benchmark(on: boolean): void } }).__mirror.benchmark(true));
+        const start = await stats();
+        const tensors: Sample[] = [];
+        const heap: Sample[] = [];
+        const t0 = performance.now();
+        let s = start;
+        while (s.frames - start.frames < KIOSK && performance.now() - t0 < KIOSK_MAX_MS) {
+          await new Promise((r) => setTimeout(r, 2000));
+          s = await stats();
+          tensors.push({ at: s.frames - start.frames, value: s.numTensors });
+          heap.push({ at: s.frames - start.frames, value: s.heap });
+        }
+        const frames = s.frames - start.frames;
+        const seconds = (performance.now() - t0) / 1000;
+        const heapGrowth = growthPct(heap, frames);
+        rows.push({
+          phase: `kiosk page (${s.backend})`,
+          requests: frames,
+          errors: 0,
+          recognisedPct: null,
+          perSecond: frames / seconds,
+          seconds,
+          rssStartMiB: null,
+          rssEndMiB: null,
+          rssGrowthPct: null,
+          flat: heapGrowth <= FLAT_PCT && (tensors.at(-1)?.value ?? 0) === (tensors[0]?.value ?? -1),
+          jsHeapStartMiB: (heap[0]?.value ?? 0) / MiB,
+          jsHeapEndMiB: (heap.at(-1)?.value ?? 0) / MiB,
+          jsHeapGrowthPct: heapGrowth,
+          tensorsStart: tensors[0]?.value ?? null,
+          tensorsEnd: tensors.at(-1)?.value ?? null,
+          tensorsMax: Math.max(...tensors.map((t) => t.value)),
+          embedMs: s.embedMs,
+        });
+        series.kioskTensors = tensors;
+        series.kioskHeap = heap;
+      } finally {
+        await browser.close();
+      }
+    }
+    report('soak', rows, {
+      params: { api: API, images: IMAGES, kiosk: KIOSK, concurrency: CONCURRENCY, warmup: WARMUP, flatPct: FLAT_PCT },
+      series: Object.fromEntries(Object.entries(series).map(([k, v]) => [k, v.map((s) => [s.at, s.value])])),
+    });
+  } finally {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server?.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
