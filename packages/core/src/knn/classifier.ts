@@ -212,6 +212,8 @@ class Store {
 
 class KnnClassifier implements Classifier {
   private store: Store | null = null;
+  /** Normalised example being added (length dim). */
+  private unit = new Float32Array(0);
   /** Normalised query (length dim). */
   private query = new Float32Array(0);
   /** Similarities of every stored row to the query (capacity rows). */
@@ -249,7 +251,10 @@ class KnnClassifier implements Classifier {
       throw new AppError('INVALID_EMBEDDING', `embedding of ${id} must be a non-empty Float32Array`);
     }
     const dim = this.dim ?? vec.length;
-    const unit = new Float32Array(dim);
+    // Reused across adds: bulk loads (restore, sync of 100 000 examples) then allocate nothing
+    // per example, which keeps the allocator from fragmenting and RSS close to the payload.
+    if (this.unit.length !== dim) this.unit = new Float32Array(dim);
+    const unit = this.unit;
     normaliseInto(vec, dim, unit, `embedding of ${id}`);
     // Everything is validated: from here on nothing can throw, so a refused add changes nothing.
     let store = this.store;
