@@ -46,6 +46,8 @@ export interface Auth {
   logout(req: FastifyRequest, reply: FastifyReply): void;
   /** The session of a request (csrf token included), or null. */
   session(req: FastifyRequest): { csrfToken: string } | null;
+  /** Replaces the kiosk token in memory (the back office's rotation persists it first). */
+  setKioskToken(token: string): void;
 }
 
 /** Creates the auth helper. Sessions live in memory: a restart logs the back office out. */
@@ -117,6 +119,9 @@ export function createAuth(tokens: Tokens, clock: Clock): Auth {
     session(req) {
       const s = sessionOf(req);
       return s ? { csrfToken: s.csrf } : null;
+    },
+    setKioskToken(token) {
+      tokens.kiosk = token;
     },
   };
 }

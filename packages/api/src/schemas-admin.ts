@@ -199,3 +199,10 @@ export type QualityResponse = z.infer<typeof QualityResponse>;
 /** Query of GET /api/admin/quality */
 export const QualityQuery = z.object({ threshold: z.coerce.number().min(0).max(1).default(0.98) });
 export type QualityQuery = z.input<typeof QualityQuery>;
+
+// ---------------------------------------------------------------------------------------------
+// Kiosk token
+
+/** Answer of POST /api/admin/kiosk-token/rotate: the new token, shown once. */
+export const KioskTokenResponse = z.object({ kioskToken: z.string() });
+export type KioskTokenResponse = z.infer<typeof KioskTokenResponse>;

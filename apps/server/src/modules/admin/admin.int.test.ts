@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -95,6 +95,7 @@ describe('back office module (real SQLite, in-process HTTP)', () => {
       ['GET', '/api/admin/quality'],
       ['GET', '/api/admin/analytics'],
       ['GET', '/api/admin/analytics.csv'],
+      ['POST', '/api/admin/kiosk-token/rotate'],
     ];
 
     it('lists every /api/admin route in this test', () => {
@@ -312,6 +313,19 @@ describe('back office module (real SQLite, in-process HTTP)', () => {
     it('refuses a range that ends before it starts', async () => {
       const res = await app.inject({ method: 'GET', url: '/api/admin/analytics?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', headers: asAdmin });
       expect(res.statusCode).toBe(400);
+    });
+  });
+
+  describe('kiosk token', () => {
+    it('rotates the kiosk token: the old one stops working, the new one works and is saved', async () => {
+      const res = await app.inject({ method: 'POST', url: '/api/admin/kiosk-token/rotate', headers: asAdmin });
+      expect(res.statusCode).toBe(200);
+      const { kioskToken } = res.json<{ kioskToken: string }>();
+      expect(kioskToken).not.toBe(KIOSK);
+      const event = { events: [{ type: 'recognition', label: null, confidence: 0.1 }] };
+      expect((await app.inject({ method: 'POST', url: '/api/kiosk/events', headers: bearer(KIOSK), payload: event })).statusCode).toBe(401);
+      expect((await app.inject({ method: 'POST', url: '/api/kiosk/events', headers: bearer(kioskToken), payload: event })).statusCode).toBe(202);
+      expect(readFileSync(join(dir, 'kiosk.token'), 'utf8').trim()).toBe(kioskToken);
     });
   });
 

@@ -9,6 +9,7 @@ import {
   AppError,
   BoughtTogetherResponse,
   BoughtTogetherSettings,
+  KioskTokenResponse,
   CatalogImportResponse,
   LabelMergeBody,
   LabelMoveResponse,
@@ -22,7 +23,9 @@ import {
   RecStrategyResponse,
   ResolvedRecommendationsResponse,
 } from '@smartmirror/api';
+import { randomToken } from '../../auth.ts';
 import type { App } from '../../deps.ts';
+import { createFileTokenStore } from '../../store/tokens.ts';
 import type { RouteContext } from '../../routes/context.ts';
 import type { AnalyticsService } from './analytics.ts';
 import { MAX_IMPORT_ROWS, type CatalogImportService, type ImportFile } from './catalog-import.ts';
@@ -162,6 +165,23 @@ export async function registerAdminRoutes(root: App, ctx: RouteContext, s: Admin
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="analytics.csv"')
           .send(await s.analytics.csv(req.query)),
+    );
+    app.post(
+      '/api/admin/kiosk-token/rotate',
+      {
+        preHandler: admin,
+        schema: { tags, description: 'A new random kiosk token, saved in the data folder; the old one stops working at once.', response: { 200: KioskTokenResponse } },
+      },
+      async () => {
+        // A token fixed by the environment would come back on the next start: refuse, and say where it lives.
+        if (ctx.config.kioskToken !== undefined) {
+          throw new AppError('CONFLICT', 'The kiosk token is set by SMARTMIRROR_KIOSK_TOKEN: change it there and restart the server.');
+        }
+        const kioskToken = randomToken();
+        await createFileTokenStore(ctx.config.dataDir).write('kiosk', kioskToken);
+        ctx.auth.setKioskToken(kioskToken);
+        return { kioskToken };
+      },
     );
     done();
   });
