@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +58,7 @@ describe('bad input: a clear 4xx with a stable code, and the store unchanged', (
 
   /** Sends a request and checks status, code, body shape and that nothing was written. */
   const refused = async (
-    req: Parameters<TestApp['app']['inject']>[0],
+    req: InjectOptions,
     status: number,
     code: string,
   ): Promise<void> => {
@@ -72,7 +73,7 @@ describe('bad input: a clear 4xx with a stable code, and the store unchanged', (
     expect(dbDigest(t.dir)).toBe(before);
     expect((await t.app.inject('/api/health')).json<{ examples: number }>().examples).toBe(examplesBefore);
   };
-  const upload = (files: Parameters<typeof multipart>[0], url = '/api/labels/Red/examples', token = ADMIN): Parameters<TestApp['app']['inject']>[0] => {
+  const upload = (files: Parameters<typeof multipart>[0], url = '/api/labels/Red/examples', token = ADMIN): InjectOptions => {
     const { body, contentType } = multipart(files);
     return { method: 'POST', url, payload: body, headers: { ...bearer(token), 'content-type': contentType } };
   };
@@ -111,7 +112,7 @@ describe('bad input: a clear 4xx with a stable code, and the store unchanged', (
   });
 
   it('refuses wrong JSON shapes and malformed JSON', async () => {
-    const post = (payload: unknown, url = '/api/labels/Red/examples'): Parameters<TestApp['app']['inject']>[0] => ({
+    const post = (payload: unknown, url = '/api/labels/Red/examples'): InjectOptions => ({
       method: 'POST',
       url,
       headers: { ...bearer(ADMIN), 'content-type': 'application/json' },
@@ -130,7 +131,7 @@ describe('bad input: a clear 4xx with a stable code, and the store unchanged', (
   });
 
   it('refuses embeddings of the wrong length, with NaN, all zeros, from another model, or with a bad thumbnail', async () => {
-    const post = (payload: unknown): Parameters<TestApp['app']['inject']>[0] => ({ method: 'POST', url: '/api/labels/Red/examples', headers: bearer(KIOSK), payload: payload as Record<string, unknown> });
+    const post = (payload: unknown): InjectOptions => ({ method: 'POST', url: '/api/labels/Red/examples', headers: bearer(KIOSK), payload: payload as Record<string, unknown> });
     const m = 'test-colour@grid2';
     await refused(post({ embedding: Array(11).fill(0.3), modelId: m }), 400, 'INVALID_EMBEDDING');
     await refused(post({ embedding: encodeEmbedding(new Float32Array(13).fill(0.3)), modelId: m }), 400, 'INVALID_EMBEDDING');
@@ -145,7 +146,7 @@ describe('bad input: a clear 4xx with a stable code, and the store unchanged', (
   });
 
   it('refuses a bundle with a tampered checksum, a path-like id, slices out of range, or no bundle at all', async () => {
-    const imp = (bytes: Uint8Array): Parameters<TestApp['app']['inject']>[0] => ({
+    const imp = (bytes: Uint8Array): InjectOptions => ({
       method: 'POST',
       url: '/api/import?mode=replace',
       headers: { ...bearer(ADMIN), 'content-type': 'application/octet-stream' },
