@@ -106,7 +106,8 @@ export interface Mirror {
   openTeach(open: boolean): void;
   unlock(token: string): void;
   lock(): void;
-  setTeachLabel(label: string): void;
+  /** Picks the label to record; `fetchThumbs` (default true) also loads its latest thumbnails. */
+  setTeachLabel(label: string, fetchThumbs?: boolean): void;
   setRecording(on: boolean): void;
   deleteExample(thumb: TeachThumb): void;
 }
@@ -559,11 +560,11 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       view.teach.recording = false;
       emit();
     },
-    setTeachLabel(label) {
+    setTeachLabel(label, fetchThumbs = true) {
       view.teach.label = label;
       view.teach.thumbs = view.teach.thumbs.filter((x) => x.label === label.trim());
       emit();
-      void loadLabelThumbs(label.trim());
+      if (fetchThumbs) void loadLabelThumbs(label.trim());
     },
     setRecording(on) {
       if (on && !view.teach.label.trim()) {

@@ -228,6 +228,9 @@ function Teach({ mirror, view }: { mirror: Mirror; view: MirrorView }) {
           list="known-labels"
           value={tv.label}
           placeholder={t('teachLabelPlaceholder')}
+          // Every keystroke goes to the controller: a controlled input re-rendered at the frame
+          // rate would otherwise snap back to the old value between keystrokes.
+          onInput={(e) => mirror.setTeachLabel(e.currentTarget.value, false)}
           onChange={(e) => mirror.setTeachLabel(e.currentTarget.value)}
         />
         <datalist id="known-labels">
