@@ -70,6 +70,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sta
       SMARTMIRROR_KIOSK_TOKEN: kioskToken,
       SMARTMIRROR_MODELS_DIR: process.env.SMARTMIRROR_MODELS_DIR ?? MODELS_DIR,
       SMARTMIRROR_LOG_LEVEL: process.env.SMARTMIRROR_LOG_LEVEL ?? 'warn',
+      // Tests start from an empty store; pass SMARTMIRROR_DEMO=true to get the demo catalog.
+      SMARTMIRROR_DEMO: 'false',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,6 +24,7 @@ export const ConfigSchema = z.object({
   smoothingWindow: int(1, 60).default(5).describe('Initial number of frames a kiosk votes over'),
   idleTimeoutMs: int(1000, 3_600_000).default(30_000).describe('Initial kiosk idle timeout, ms'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level (logs go to stdout as JSON)'),
+  demo: z.stringbool().default(true).describe('Seed the demo catalog and its labels when the data folder is new (true/false)'),
 });
 
 /** The validated configuration. */
@@ -46,6 +47,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   smoothingWindow: 'SMARTMIRROR_SMOOTHING_WINDOW',
   idleTimeoutMs: 'SMARTMIRROR_IDLE_TIMEOUT_MS',
   logLevel: 'SMARTMIRROR_LOG_LEVEL',
+  demo: 'SMARTMIRROR_DEMO',
 };
 
 /** CLI flags that override a config key (`smartmirror serve --port 9000`). */

@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Embedder } from '@smartmirror/core';
 import { loadNodeEmbedder, modelArtifactsFor } from '@smartmirror/node';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { App, ServedModel, Tokens } from './deps.ts';
 import { modules } from './modules/index.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { DB_FILE, openSqliteStore } from './store/sqlite.ts';
+import { seedDemoCatalog } from './demo/index.ts';
 import { createFileTokenStore, resolveToken } from './store/tokens.ts';
 import type { Repositories } from './store/types.ts';
 
@@ -42,11 +45,17 @@ export async function startServer(
   config: Config,
   opts: { print?: (line: string) => void; buildId?: string; embedder?: Embedder; logger?: App['log'] } = {},
 ): Promise<RunningServer> {
+  const fresh = !existsSync(join(config.dataDir, DB_FILE));
   const repos = openStore(config);
   let embedder: Embedder | undefined;
   try {
     const tokens = await loadTokens(config, (role, token) => opts.print?.(`${role} token (shown once, saved in ${config.dataDir}/${role}.token): ${token}`));
     embedder = opts.embedder ?? (await loadEmbedder(config));
+    // A new mirror shows something from the first start: the drawn demo catalog, already taught.
+    if (config.demo && fresh) {
+      const seeded = await seedDemoCatalog({ repos, embedder });
+      if (seeded.seeded) opts.print?.(`demo catalog seeded: ${seeded.products} products, ${seeded.labels} labels, ${seeded.examples} examples (SMARTMIRROR_DEMO=false skips this)`);
+    }
     const model = async (): Promise<ServedModel> => {
       const m = await modelArtifactsFor(config.model, config.modelsDir ? { modelsDir: config.modelsDir } : {});
       return { modelJson: m.modelJson, weights: m.weights, flip: m.flip };

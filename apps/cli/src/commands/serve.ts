@@ -21,7 +21,11 @@ export const registerServe: RegisterCommand = (program: Command) => {
           process.stderr.write(`smartmirror: ${signal}: finishing requests and closing the store\n`);
           process.off('SIGTERM', shutdown);
           process.off('SIGINT', shutdown);
-          server.stop().then(done, (err: unknown) => {
+          server.stop().then(() => {
+            // Operators and the fresh-clone test look for this line: the store is closed, nothing is lost.
+            process.stderr.write('smartmirror: closed\n');
+            done();
+          }, (err: unknown) => {
             process.stderr.write(`smartmirror: error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
             process.exitCode = 1;
             done();
