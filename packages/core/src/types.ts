@@ -77,9 +77,9 @@ export interface ClassifierOptions {
   precision?: 'float32' | 'int8';
   /** How many nearest examples a prediction returns for "why". Default 5. */
   neighbours?: number;
-  /** Softmax temperature (cosine units) sharing confidence between labels; smaller is sharper. Default 0.05. */
+  /** Softmax temperature sharing confidence between labels, as a fraction of 1 − threshold; smaller is sharper. Default 0.1. */
   temperature?: number;
-  /** Width (cosine units) of the sigmoid that lowers confidence as the best match nears the threshold. Default 0.05. */
+  /** Width of the sigmoid that lowers confidence as the best match nears the threshold, as a fraction of 1 − threshold. Default 0.1. */
   softness?: number;
   /** Scan with the WebAssembly SIMD kernel where available (dim a multiple of 8, or 16 for int8). Default true. */
   simd?: boolean;

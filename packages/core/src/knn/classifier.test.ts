@@ -126,6 +126,32 @@ describe('createClassifier (knn)', () => {
     expect(clear.confidence).toBeGreaterThan(0.9);
   });
 
+  it('gives meaningful confidence when every cosine is compressed near 1', () => {
+    // Post-ReLU features share a dominant direction: all cosines land in [0.95, 1] and a
+    // calibrated threshold sits near 0.99. Confidence must still separate a clear match from an
+    // ambiguous or a far one.
+    const common = 8;
+    const mk = (deg: number, off = 0): Float32Array => {
+      const v = at(deg, 4);
+      v[2] = off;
+      v[3] = common;
+      return v;
+    };
+    const c = make({ k: 1, threshold: 0.995 }, [
+      ['a', 'A', mk(0)],
+      ['b', 'B', mk(90)],
+      ['c', 'C', mk(180)],
+    ]);
+    const clear = c.predict(mk(2));
+    const ambiguous = c.predict(mk(45));
+    const far = c.predict(mk(0, 1.2));
+    expect(clear.label).toBe('A');
+    expect(clear.confidence).toBeGreaterThan(0.8);
+    expect(ambiguous.confidence).toBeLessThan(0.55);
+    expect(far.unknown).toBe(true);
+    expect(far.confidence).toBeLessThan(0.3);
+  });
+
   it('answers unknown with no scores when empty', () => {
     const p = createClassifier().predict(at(0));
     expect(p).toMatchObject({ label: null, unknown: true, confidence: 0, scores: [], neighbours: [] });

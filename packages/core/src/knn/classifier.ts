@@ -16,10 +16,10 @@ export const DEFAULT_K = 5;
 export const DEFAULT_THRESHOLD = 0.6;
 /** Default number of nearest examples returned for "why". */
 export const DEFAULT_NEIGHBOURS = 5;
-/** Default softmax temperature in cosine units (0.05: a 0.1 lead gives e² ≈ 7.4× the share). */
-export const DEFAULT_TEMPERATURE = 0.05;
-/** Default width of the closeness sigmoid in cosine units. */
-export const DEFAULT_SOFTNESS = 0.05;
+/** Default softmax temperature, as a fraction of the headroom 1 − threshold (see createClassifier). */
+export const DEFAULT_TEMPERATURE = 0.1;
+/** Default width of the closeness sigmoid, as a fraction of the headroom 1 − threshold. */
+export const DEFAULT_SOFTNESS = 0.1;
 
 /** Options with every default filled in. */
 interface Settings {
@@ -45,10 +45,14 @@ interface Settings {
  * In prototype mode s̄_l = b_l = cosine to the label's mean vector (weight imprinting).
  *
  * Confidence of l = share_l × closeness_l, in [0, 1]:
- *   share_l     = softmax over labels of s̄_l / temperature  (how much l beats the other labels)
- *   closeness_l = sigmoid((b_l − threshold) / softness)     (how far the match is above the threshold)
+ *   h           = max(1 − threshold, 0.001)                 (headroom: the scale of "a clear match")
+ *   share_l     = softmax over labels of s̄_l / (temperature·h)  (how much l beats the other labels)
+ *   closeness_l = sigmoid((b_l − threshold) / (softness·h))     (how far the match is above the threshold)
  * so confidence drops both for ambiguous queries (share ≈ 1/2 between two labels) and for far
- * queries (closeness → 0), and is at most share/2 exactly at the threshold.
+ * queries (closeness → 0), and is at most share/2 exactly at the threshold. Scaling by h keeps
+ * the confidences comparable across embedding spaces: raw post-ReLU features put every cosine in
+ * [0.95, 1] (calibrated threshold ≈ 0.985), centred ones spread over [−1, 1] (threshold ≈ 0.5), and a
+ * fixed temperature would make the first near-uniform and the second needlessly sharp.
  * The answer is the label with the highest confidence; it is unknown when its b_l < threshold.
  *
  * Centring subtracts the mean of the stored vectors from stored and query vectors and
@@ -535,7 +539,10 @@ class KnnClassifier implements Classifier {
 
   /** Turns per-label similarities into confidences and the answer (formula in createClassifier). */
   private decide(candidates: Candidate[], neighbours: Neighbour[]): Prediction {
-    const { temperature, softness, threshold } = this.s;
+    const { threshold } = this.s;
+    const headroom = Math.max(1 - threshold, 0.001);
+    const temperature = this.s.temperature * headroom;
+    const softness = this.s.softness * headroom;
     let maxMean = -Infinity;
     for (const c of candidates) maxMean = Math.max(maxMean, c.mean);
     let z = 0;
