@@ -75,8 +75,14 @@ describe('kiosk error states', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'kiosk-error-offline.png') });
 
     const restarted = await startServer({ port, dataDir, adminToken: server.adminToken, kioskToken: server.kioskToken });
-    const stopOld = server.stop;
-    server = { ...restarted, stop: async () => { await restarted.stop(); await stopOld(); } };
+    const old = server;
+    server = {
+      ...restarted,
+      stop: async () => {
+        await restarted.stop();
+        await old.stop(); // removes the data folder it made
+      },
+    };
     // A new build id makes the page reload itself; either way it ends up online with a live camera.
     await page.waitForFunction(() => {
       const s = (window as unknown as { __mirror?: { stats(): Stats } }).__mirror?.stats();
