@@ -42,6 +42,26 @@ async function buildCatalog(dir: string): Promise<{ csv: string; images: string[
   return { csv, images, count: lines.length + 1 };
 }
 
+/**
+ * A seeded order history over the catalog ids: every 4th order holds Oatly Oat Milk with Banana
+ * (the association to find), the rest are random baskets of three.
+ */
+async function buildOrders(dir: string, ids: string[]): Promise<string> {
+  let seed = 12345;
+  const pick = (): string => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return ids[seed % ids.length]!;
+  };
+  const lines = ['order_id,product_id,qty'];
+  for (let o = 0; o < 2000; o++) {
+    const basket = o % 4 === 0 ? [PRODUCT_DIR, 'Banana', pick()] : o % 4 === 1 ? [PRODUCT_DIR, pick(), pick()] : [pick(), pick(), pick()];
+    for (const id of basket) lines.push(`ORD-${o},${id},${1 + (o % 3)}`);
+  }
+  const file = join(dir, 'orders.csv');
+  await writeFile(file, lines.join('\n'));
+  return file;
+}
+
 describe.skipIf(!hasDataset || !distsBuilt)('back office: catalog import and live recommendations', () => {
   let server: StartedServer;
   let browser: Browser;
@@ -50,9 +70,11 @@ describe.skipIf(!hasDataset || !distsBuilt)('back office: catalog import and liv
   let admin: Page;
   let kiosk: Page;
   let catalog: { csv: string; images: string[]; count: number };
+  let orders: string;
 
   beforeAll(async () => {
     catalog = await buildCatalog(join(SHOTS, 'catalog'));
+    orders = await buildOrders(join(SHOTS, 'catalog'), catalog.images.map((p) => p.split('/').pop()!.replace(/_Iconic\.jpg$/, '')));
     const trainDir = join(DATASET_DIR, 'train', PRODUCT_DIR);
     const photos = readdirSync(trainDir).sort().slice(0, 6).map((f) => join(trainDir, f));
     // The camera shows a photo that was taught: this test is about the back office, not accuracy.
@@ -169,6 +191,59 @@ describe.skipIf(!hasDataset || !distsBuilt)('back office: catalog import and liv
     expect(await card.locator('.description').textContent()).toBe(XSS_DESCRIPTION);
     expect(await kiosk.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
     await kiosk.screenshot({ path: join(SHOTS, '7-kiosk-markup.png') });
+  });
+
+  it('imports orders, shows bought-together scores, and fills the label from them', async () => {
+    await admin.goto(`${server.url}/admin/#bought`);
+    await admin.setInputFiles('input[name=orders]', orders);
+    await admin.getByRole('button', { name: 'Import orders' }).click();
+    await admin.getByText('6000 lines, 2000 orders').waitFor();
+    await admin.locator('select[name=product]').selectOption(PRODUCT_DIR);
+    const first = admin.locator('table.rules tbody tr').first();
+    await first.locator('td', { hasText: 'Banana' }).waitFor();
+    // 500 of the ~1000 orders holding the oat milk also hold a banana (random picks add a few more).
+    const confidence = Number((await first.locator('td').nth(3).textContent())?.replace('%', ''));
+    expect(confidence).toBeGreaterThan(40);
+    expect(confidence).toBeLessThan(60);
+    await admin.screenshot({ path: join(SHOTS, '8-bought-together.png'), fullPage: true });
+
+    await admin.goto(`${server.url}/admin/#recommendations/${encodeURIComponent(LABEL)}`);
+    await admin.locator('ol.ranked li').nth(3).waitFor();
+    await admin.getByRole('button', { name: `Remove ${XSS_NAME}` }).click();
+    await admin.locator('select[name=strategy]').selectOption('manual-then-bought-together');
+    await admin.locator('select[name=anchor]').selectOption(PRODUCT_DIR);
+    await admin.locator('input[name=limit]').fill('4');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.locator('.mirror .card').nth(3).waitFor();
+    expect(await admin.locator('.mirror .card').nth(3).locator('.card-badge').textContent()).toMatch(/bought together · Confidence \d+% · Lift \d/);
+    await admin.screenshot({ path: join(SHOTS, '9-strategy.png'), fullPage: true });
+    await kiosk.waitForFunction(() => document.querySelectorAll('[data-testid=product-card] h2')[3]?.textContent === 'Banana', undefined, { timeout: 30_000 });
+    await kiosk.screenshot({ path: join(SHOTS, '10-kiosk-bought-together.png') });
+  });
+
+  it('charts analytics for a date range and exports them as CSV', async () => {
+    await admin.goto(`${server.url}/admin/#analytics`);
+    await admin.getByText('Examples taught: 6').waitFor();
+    await admin.locator('.chart canvas').waitFor();
+    await admin.screenshot({ path: join(SHOTS, '11-analytics.png'), fullPage: true });
+    const href = await admin.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    const csv = await adminCtx.request.get(`${server.url}${href ?? ''}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    expect((await csv.text()).split('\r\n')[0]).toBe('bucket_start,label,recognitions,unknown,impressions,teaching');
+  });
+
+  it('edits recognition settings and explains why the kiosk token cannot rotate here', async () => {
+    await admin.goto(`${server.url}/admin/#settings`);
+    await admin.locator('input[name=threshold]').fill('0.55');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByText('Saved.').waitFor();
+    const settings = (await (await fetch(`${server.url}/api/settings`)).json()) as { threshold: number };
+    expect(settings.threshold).toBe(0.55);
+    // The e2e server gets its kiosk token from the environment, so rotation is refused with the reason.
+    await admin.getByRole('button', { name: 'Rotate kiosk token' }).click();
+    await admin.getByRole('alert').filter({ hasText: 'SMARTMIRROR_KIOSK_TOKEN' }).waitFor();
+    await admin.screenshot({ path: join(SHOTS, '12-settings.png'), fullPage: true });
   });
 });
 

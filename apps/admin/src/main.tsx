@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { isAppError } from '@smartmirror/api';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createAdminApi, type AdminApi } from './api.ts';
 import { t, type StringKey } from './strings.ts';
@@ -29,7 +30,7 @@ function tabFromHash(): Tab {
 
 function Login({ api, onDone }: { api: AdminApi; onDone: () => void }) {
   const [token, setToken] = useState('');
-  const { busy, error, run } = useAction();
+  const { busy, error, setError, run } = useAction();
   return (
     <main class="login">
       <h1>{t('appTitle')}</h1>
@@ -37,8 +38,14 @@ function Login({ api, onDone }: { api: AdminApi; onDone: () => void }) {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const s = await api.login(token);
-            if (s.role === 'admin') onDone();
+            try {
+              const s = await api.login(token);
+              if (s.role === 'admin') onDone();
+            } catch (err) {
+              // On this page UNAUTHENTICATED means a wrong token, not an ended session.
+              if (isAppError(err) && err.code === 'UNAUTHENTICATED') return setError(t('loginWrong'));
+              throw err;
+            }
           });
         }}
       >

@@ -7,6 +7,7 @@ const en = {
   loginTitle: 'Sign in',
   loginToken: 'Admin token',
   loginSubmit: 'Sign in',
+  loginWrong: 'That token was refused.',
   logout: 'Sign out',
   loading: 'Loading…',
   save: 'Save',
@@ -150,20 +151,18 @@ export function t(key: StringKey, vars: Record<string, string | number> = {}): s
   return en[key].replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
+// Codes whose server message is not useful to a marketer; every other code's message is written
+// for people (e.g. "A label Kiwi exists already: merge into it instead.") and shown as is.
 const ERROR_TEXT: Partial<Record<ErrorCode, string>> = {
   UNAUTHENTICATED: 'Your session has ended: sign in again.',
   FORBIDDEN: 'This token may not use the back office.',
   CSRF_FAILED: 'The page is out of date: reload it and try again.',
-  VALIDATION_FAILED: 'Some values are not valid.',
-  PRODUCT_NOT_FOUND: 'That product no longer exists.',
-  LABEL_NOT_FOUND: 'That label no longer exists.',
-  EXAMPLE_NOT_FOUND: 'That example no longer exists.',
-  CONFLICT: 'That name is already taken.',
   PAYLOAD_TOO_LARGE: 'The upload is too large.',
   SERVICE_UNAVAILABLE: 'The server cannot be reached.',
+  INTERNAL: 'The server had a problem. Try again; if it persists, check the server log.',
 };
 
 /** Friendly text for an error code, falling back to the server's message. */
 export function errorText(code: ErrorCode, message: string): string {
-  return ERROR_TEXT[code] ?? t('errorGeneric', { message });
+  return ERROR_TEXT[code] ?? message;
 }

@@ -89,7 +89,7 @@ export function BoughtView({ api }: { api: AdminApi }) {
       )}
       <label>
         {t('boughtProduct')}
-        <select value={productId} onChange={(e) => setProductId(e.currentTarget.value)}>
+        <select name="product" value={productId} onChange={(e) => setProductId(e.currentTarget.value)}>
           {catalog.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}

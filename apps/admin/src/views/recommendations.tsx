@@ -107,6 +107,7 @@ export function RecommendationsView({ api }: { api: AdminApi }) {
               {t('recsLimit')}
               <input
                 type="number"
+                name="limit"
                 min={1}
                 max={50}
                 value={strategy.limit}

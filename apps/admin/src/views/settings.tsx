@@ -12,6 +12,7 @@ export function SettingsView({ api }: { api: AdminApi }) {
   useEffect(() => void run(async () => setSettings(await api.settings())), [api, run]);
   if (!settings) return <ErrorLine error={error} />;
   const num = (key: 'threshold' | 'k' | 'smoothingWindow') => ({
+    name: key,
     value: settings[key],
     onInput: (e: { currentTarget: HTMLInputElement }) => setSettings({ ...settings, [key]: Number(e.currentTarget.value) }),
   });
@@ -45,6 +46,7 @@ export function SettingsView({ api }: { api: AdminApi }) {
           {t('settingsIdle')}
           <input
             type="number"
+            name="idleTimeoutS"
             min={1}
             max={3600}
             step={1}
