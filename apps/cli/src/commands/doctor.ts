@@ -90,7 +90,7 @@ async function checkDatabase(config: Config): Promise<DoctorCheck> {
       const examples = await repos.sql.get<{ n: number }>('SELECT count(*) AS n FROM examples');
       return result === 'ok'
         ? { name, essential: true, ok: true, detail: `${file}: integrity ok, ${examples?.n ?? 0} examples, ${products?.n ?? 0} products` }
-        : { name, essential: true, ok: false, detail: `${file}: ${result.slice(0, 200)}`, fix: 'stop the server, back up the data folder, then restore an export (smartmirror import)' };
+        : { name, essential: true, ok: false, detail: `${file}: ${result.slice(0, 200)}`, fix: 'stop the server, move the data folder aside, start fresh and restore a bundle (POST /api/import)' };
     } finally {
       await repos.close();
     }
