@@ -12,6 +12,7 @@ import {
   type Classifier,
   type Embedder,
   type Prediction,
+  type RawImage,
   type Smoother,
 } from '@smartmirror/core';
 import { createApi, encodeEmbedding, type KioskApi } from './api.ts';
@@ -110,6 +111,8 @@ export interface Mirror {
   setTeachLabel(label: string, fetchThumbs?: boolean): void;
   setRecording(on: boolean): void;
   deleteExample(thumb: TeachThumb): void;
+  /** Embeds one image with the mirror's own embedder (debug hook: browser/Node parity). */
+  embedImage(image: RawImage): Promise<Float32Array>;
 }
 
 /** Options of createMirror (IO injectable for tests). */
@@ -575,6 +578,12 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       view.teach.recording = on && view.teach.unlocked;
       view.teach.message = null;
       emit();
+    },
+    async embedImage(image) {
+      if (!embedder) throw new AppError('SERVICE_UNAVAILABLE', 'The model is not loaded yet.');
+      const [v] = await embedder.embed([image]);
+      if (!v) throw new AppError('INTERNAL', 'The embedder returned nothing.');
+      return v;
     },
     deleteExample(thumb) {
       const tok = storage.getItem(TOKEN_STORAGE_KEY);
