@@ -137,6 +137,8 @@ const en = {
   settingsModel: 'Model in use',
   settingsModelNote:
     'Examples are only comparable within one model: switching the model needs every label taught again, so it is done with the command line (smartmirror model).',
+  settingsKioskToken: 'Kiosk token',
+  settingsKioskTokenNote: 'Staff type it on the mirror to teach. Rotating it makes the old one stop working at once.',
   settingsRotate: 'Rotate kiosk token',
   settingsRotated: 'New kiosk token (shown once): {token}',
   // errors

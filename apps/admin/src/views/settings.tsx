@@ -24,6 +24,7 @@ export function SettingsView({ api }: { api: AdminApi }) {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
+            setStatus(null);
             const { threshold, k, smoothingWindow, idleTimeoutMs } = settings;
             setSettings(await api.setSettings({ threshold, k, smoothingWindow, idleTimeoutMs }));
             setStatus(t('saved'));
@@ -63,11 +64,14 @@ export function SettingsView({ api }: { api: AdminApi }) {
         <code>{settings.modelId}</code>
       </p>
       <p class="muted">{t('settingsModelNote')}</p>
+      <h3>{t('settingsKioskToken')}</h3>
+      <p class="muted">{t('settingsKioskTokenNote')}</p>
       <button
         type="button"
         disabled={busy}
         onClick={() =>
           void run(async () => {
+            setStatus(null);
             const { kioskToken } = await api.rotateKioskToken();
             setStatus(t('settingsRotated', { token: kioskToken }));
           })
