@@ -77,9 +77,9 @@ export function multipart(files: { field?: string; name?: string; type?: string;
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** Test config: defaults plus a data folder. */
+/** Test config: defaults plus a data folder; no demo catalog (tests start from an empty store). */
 export function testConfig(dataDir: string, over: Partial<Config> = {}): Config {
-  return { ...ConfigSchema.parse({}), dataDir, ...over };
+  return { ...ConfigSchema.parse({}), dataDir, demo: false, logLevel: 'silent', ...over };
 }
 
 /** An app on a fresh temp store with the colour embedder; close() removes everything. */
