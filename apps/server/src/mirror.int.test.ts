@@ -97,7 +97,7 @@ describe.skipIf(!present)('the mirror with the real default model and real photo
 
   it('loses nothing across a restart', async () => {
     const before = await Promise.all(heldBack.map((h) => classify(h.file)));
-    const labels = await (await fetch(`${server.url}/api/labels`)).json();
+    const labels: unknown = await (await fetch(`${server.url}/api/labels`)).json();
     await server.stop();
     server = await startServer(config, { embedder });
     expect(await (await fetch(`${server.url}/api/labels`)).json()).toEqual(labels);
