@@ -56,9 +56,9 @@ const en = {
   productNew: 'New product',
   importTitle: 'Bulk import',
   importHelp:
-    'A CSV (id,name,description,price,tags,image) or JSON array of products, plus the image files it names (pick a folder or several files). Nothing is written before you confirm.',
+    'A CSV (id,name,description,price,tags,image) or JSON array of products, plus the image files it names (pick a folder, several files or a zip). Nothing is written before you confirm.',
   importManifest: 'Product list (CSV or JSON)',
-  importImages: 'Images',
+  importImages: 'Images or a zip',
   importFolder: 'Image folder',
   importPreview: 'Preview',
   importCommit: 'Import {count} products',

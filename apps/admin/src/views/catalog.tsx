@@ -97,7 +97,8 @@ function BulkImport({ api, onDone }: { api: AdminApi; onDone: () => void }) {
   const [done, setDone] = useState<string | null>(null);
   const { busy, error, setError, run } = useAction();
   const addImages = (list: FileList | null): void => {
-    setImages([...images, ...Array.from(list ?? []).filter((f) => f.type.startsWith('image/'))]);
+    // A folder pick also lists non-images (notes, .DS_Store): keep images and zips only.
+    setImages([...images, ...Array.from(list ?? []).filter((f) => f.type.startsWith('image/') || /\.zip$/i.test(f.name))]);
     setPreview(null);
   };
   return (
@@ -118,7 +119,7 @@ function BulkImport({ api, onDone }: { api: AdminApi; onDone: () => void }) {
       </label>
       <label>
         {t('importImages')}
-        <input type="file" name="images" multiple accept="image/*" onChange={(e) => addImages(e.currentTarget.files)} />
+        <input type="file" name="images" multiple accept="image/*,.zip,application/zip" onChange={(e) => addImages(e.currentTarget.files)} />
       </label>
       <label>
         {t('importFolder')}

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -197,6 +198,23 @@ describe('back office module (real SQLite, in-process HTTP)', () => {
       expect(updated).toMatchObject({ name: 'Oat milk barista', price: 2.29 });
       // A row without an image keeps the product's image.
       expect(updated.imageUrl).not.toBeNull();
+    });
+
+    it('takes the images from a zip (folders flattened, hidden files skipped) and refuses a broken zip', async () => {
+      const zip = zipSync({ 'photos/': {}, 'photos/jam.png': png, '__MACOSX/photos/._jam.png': new Uint8Array([0, 1]), '.DS_Store': new Uint8Array([1]) });
+      const body = await multipart([
+        { field: 'manifest', name: 'p.csv', type: 'text/csv', bytes: csv(['p4,Jam,,3,,jam.png']) },
+        { field: 'images', name: 'photos.zip', type: 'application/zip', bytes: new Uint8Array(zip) },
+      ]);
+      const res = await app.inject({ method: 'POST', url: '/api/admin/catalog/import/preview', headers: { ...asAdmin, ...body.headers }, payload: body.payload });
+      expect(res.json<CatalogImportResponse>()).toMatchObject({ errors: 0, updates: 1, unusedImages: [] });
+      const broken = await multipart([
+        { field: 'manifest', name: 'p.csv', type: 'text/csv', bytes: csv(['p4,Jam,,3,,jam.png']) },
+        { field: 'images', name: 'broken.zip', type: 'application/zip', bytes: new Uint8Array(zip.slice(0, 40)) },
+      ]);
+      const bad = await app.inject({ method: 'POST', url: '/api/admin/catalog/import/preview', headers: { ...asAdmin, ...broken.headers }, payload: broken.payload });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json<ErrorResponse>().error.message).toMatch(/broken\.zip is not a readable zip/);
     });
 
     it('refuses a request without a manifest', async () => {

@@ -2,6 +2,7 @@
 // for the preview and for the commit, and the commit writes every row in one transaction or none.
 import { AppError, ProductInput, type CatalogImportResponse, type CatalogImportRow } from '@smartmirror/api';
 import { sniffImageType } from '@smartmirror/node';
+import { unzipSync } from 'fflate';
 import type { Clock, Ids } from '../../deps.ts';
 import { MAX_PRODUCT_IMAGE_BYTES } from '../../services/catalog.ts';
 import type { EventHub } from '../../sse.ts';
@@ -10,6 +11,9 @@ import { parseCsv } from './csv.ts';
 
 /** Most rows one import may hold. */
 export const MAX_IMPORT_ROWS = 5000;
+
+/** Most bytes the images of one zip may expand to (a zip bomb stops here). */
+export const MAX_ZIP_EXPANDED_BYTES = 1024 * 1024 * 1024;
 
 /** An uploaded file of the import. */
 export interface ImportFile {
@@ -69,6 +73,41 @@ export function readManifest(file: ImportFile): RawRow[] {
   return rows;
 }
 
+const isZip = (b: Uint8Array): boolean => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+/** Replaces every zip among the uploads by the files inside it (folders flattened, hidden files skipped). */
+export function expandZips(files: readonly ImportFile[]): ImportFile[] {
+  const out: ImportFile[] = [];
+  for (const f of files) {
+    if (!isZip(f.bytes)) {
+      out.push(f);
+      continue;
+    }
+    let total = 0;
+    let count = 0;
+    let entries: Record<string, Uint8Array>;
+    try {
+      entries = unzipSync(f.bytes, {
+        filter: (e) => {
+          const name = baseName(e.name);
+          if (e.name.endsWith('/') || e.name.startsWith('__MACOSX/') || name.startsWith('.')) return false;
+          total += e.originalSize;
+          count++;
+          if (e.originalSize > MAX_PRODUCT_IMAGE_BYTES || total > MAX_ZIP_EXPANDED_BYTES || count > MAX_IMPORT_ROWS) {
+            throw new AppError('VALIDATION_FAILED', `${f.name} holds too much: at most ${MAX_IMPORT_ROWS} images of ${MAX_PRODUCT_IMAGE_BYTES} bytes each.`);
+          }
+          return true;
+        },
+      });
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('VALIDATION_FAILED', `${f.name} is not a readable zip file.`, { cause: err });
+    }
+    for (const [name, bytes] of Object.entries(entries)) out.push({ name: baseName(name), bytes });
+  }
+  return out;
+}
+
 interface CheckedRow extends CatalogImportRow {
   image_: { bytes: Uint8Array; type: string } | null;
 }
@@ -77,8 +116,9 @@ interface CheckedRow extends CatalogImportRow {
 export function createCatalogImportService(deps: { repos: Repositories; clock: Clock; ids: Ids; events: EventHub }): CatalogImportService {
   const { repos, clock, ids, events } = deps;
 
-  async function check(manifest: ImportFile, images: readonly ImportFile[]): Promise<{ rows: CheckedRow[]; unused: string[] }> {
+  async function check(manifest: ImportFile, uploads: readonly ImportFile[]): Promise<{ rows: CheckedRow[]; unused: string[] }> {
     const raw = readManifest(manifest);
+    const images = expandZips(uploads);
     const byName = new Map<string, ImportFile>();
     for (const img of images) byName.set(baseName(img.name).toLowerCase(), img);
     const used = new Set<string>();

@@ -32,6 +32,9 @@ import { MAX_IMPORT_ROWS, type CatalogImportService, type ImportFile } from './c
 import type { LabelAdminService } from './labels.ts';
 import type { AdminRecommendationsService } from './recommendations.ts';
 
+/** Largest file of a catalog import, bytes (a zip of the whole image folder). */
+export const MAX_IMPORT_FILE_BYTES = 128 * 1024 * 1024;
+
 /** Largest orders CSV, bytes (2 million lines of short ids). */
 export const MAX_ORDERS_CSV_BYTES = 96 * 1024 * 1024;
 
@@ -84,7 +87,7 @@ export async function registerAdminRoutes(root: App, ctx: RouteContext, s: Admin
           },
         },
         async (req) => {
-          const { manifest, images } = await readImport(req, ctx.config.maxUploadBytes);
+          const { manifest, images } = await readImport(req, Math.max(ctx.config.maxUploadBytes, MAX_IMPORT_FILE_BYTES));
           return step === 'preview' ? s.catalogImport.preview(manifest, images) : s.catalogImport.commit(manifest, images);
         },
       );
