@@ -3,9 +3,9 @@
 // Also checks that ours holds no tensors: tf.memory().numTensors before/after its queries.
 //
 //   node --import tsx bench/search.ts [--examples 10000] [--dim 1024] [--labels 100]
-//        [--queries 10000] [--other-queries 2000] [--js-queries 300] [--anchor-queries 200] [--k 5] [--seed 11]
-// --queries is for the headline float32 run (and its tensor count); the other variants of ours
-// use fewer queries to keep the run short on a shared 2-core machine. Times are per query.
+//        [--queries 10000] [--anchor-queries 200] [--k 5] [--seed 11]
+// --anchor-queries rounds time every variant once per query, interleaved; --queries is the
+// sustained run of ours (float32) around which tf.memory().numTensors is read. Times are per query.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -19,8 +19,6 @@ const { values } = parseArgs({
     dim: { type: 'string', default: '1024' },
     labels: { type: 'string', default: '100' },
     queries: { type: 'string', default: '10000' },
-    'other-queries': { type: 'string', default: '2000' },
-    'js-queries': { type: 'string', default: '300' },
     'anchor-queries': { type: 'string', default: '200' },
     k: { type: 'string', default: '5' },
     seed: { type: 'string', default: '11' },
@@ -30,8 +28,6 @@ const N = Number(values.examples);
 const DIM = Number(values.dim);
 const LABELS = Number(values.labels);
 const QUERIES = Number(values.queries);
-const OTHER_QUERIES = Number(values['other-queries']);
-const JS_QUERIES = Number(values['js-queries']);
 const ANCHOR_QUERIES = Number(values['anchor-queries']);
 const K = Number(values.k);
 
@@ -75,42 +71,34 @@ const queries = unitVectors(QUERIES, DIM, next).map((noise, q) => {
 await tf.setBackend('cpu');
 await tf.ready();
 
-const rows: Row[] = [];
+// Build every variant first, then time them query by query in rotating order: the machine is
+// shared, and interleaving makes each ratio compare the same moments of load.
+interface Variant {
+  impl: string;
+  addMsPerExample: number;
+  /** Async for all, so the loop treats ours and the anchor alike (a resolved promise costs ~1 µs). */
+  predict: (q: Float32Array) => Promise<unknown>;
+  totalMs: number;
+  timed: number;
+}
+const variants: Variant[] = [];
 
-function timeOurs(name: string, opts: ClassifierOptions, count: number): { perQueryMs: number; c: Classifier } {
-  const qs = queries.slice(0, count);
+function buildOurs(name: string, opts: ClassifierOptions): Classifier {
   const c = createClassifier({ k: K, threshold: 0, ...opts });
   const t0 = performance.now();
   stored.forEach((embedding, i) => c.add({ id: `e${i}`, label: labelOf(i), embedding }));
   const addMs = performance.now() - t0;
-  c.predict(queries[0] as Float32Array); // first call builds derived data (centring, prototypes)
-  const before = tf.memory().numTensors;
-  const t1 = performance.now();
-  let sink = 0;
-  for (const q of qs) sink += c.predict(q).similarity;
-  const perQueryMs = (performance.now() - t1) / qs.length;
-  const after = tf.memory().numTensors;
-  rows.push({
-    impl: `ours ${name}`,
-    examples: N,
-    dim: DIM,
-    queries: qs.length,
-    addMsPerExample: addMs / N,
-    queryMs: perQueryMs,
-    queriesPerSec: 1000 / perQueryMs,
-    tensorsBefore: before,
-    tensorsAfter: after,
-    meanSimilarity: sink / qs.length,
-  });
-  return { perQueryMs, c };
+  c.predict(queries[0] as Float32Array); // the first call builds derived data (centring, prototypes)
+  variants.push({ impl: `ours ${name}`, addMsPerExample: addMs / N, predict: (q) => Promise.resolve(c.predict(q)), totalMs: 0, timed: 0 });
+  return c;
 }
 
-const float32 = timeOurs('float32', {}, QUERIES);
-timeOurs('int8', { precision: 'int8' }, OTHER_QUERIES);
-timeOurs('float32 centred', { centre: true }, OTHER_QUERIES);
-timeOurs('prototype', { mode: 'prototype' }, OTHER_QUERIES);
-timeOurs('float32 plain JS', { simd: false }, JS_QUERIES);
-timeOurs('int8 plain JS', { precision: 'int8', simd: false }, JS_QUERIES);
+const float32 = buildOurs('float32', {});
+buildOurs('int8', { precision: 'int8' });
+buildOurs('float32 centred', { centre: true });
+buildOurs('prototype', { mode: 'prototype' });
+buildOurs('float32 plain JS', { simd: false });
+buildOurs('int8 plain JS', { precision: 'int8', simd: false });
 
 // The anchor: examples go in as tensors; predictClass is async (it reads the similarities back).
 const anchor = knn.create();
@@ -121,40 +109,65 @@ stored.forEach((v, i) => {
   t.dispose();
 });
 const anchorAddMs = performance.now() - t0;
-const warm = tf.tensor1d(queries[0] as Float32Array);
-await anchor.predictClass(warm, K); // builds its concatenated matrix once
-warm.dispose();
-const anchorBefore = tf.memory().numTensors;
-const anchorQueries = queries.slice(0, ANCHOR_QUERIES);
-let agree = 0;
-let anchorMs = 0;
-const nearest = createClassifier({ k: 1, threshold: -1, neighbours: 1 });
-nearest.restore(float32.c.snapshot());
-for (const q of anchorQueries) {
+const anchorPredict = async (q: Float32Array, k: number): Promise<string> => {
   const t = tf.tensor1d(q);
-  const s = performance.now();
-  const res = await anchor.predictClass(t, 1);
-  anchorMs += performance.now() - s;
-  t.dispose();
-  // Sanity: with k = 1 both must name the label of the same nearest example.
-  if (res.label === nearest.predict(q).label) agree++;
+  try {
+    return (await anchor.predictClass(t, k)).label;
+  } finally {
+    t.dispose();
+  }
+};
+await anchorPredict(queries[0] as Float32Array, K); // builds its concatenated matrix once
+const ANCHOR = 'anchor knn-classifier (tfjs cpu)';
+variants.push({ impl: ANCHOR, addMsPerExample: anchorAddMs / N, predict: (q) => anchorPredict(q, K), totalMs: 0, timed: 0 });
+
+const anchorTensorsBefore = tf.memory().numTensors;
+for (let round = 0; round < ANCHOR_QUERIES; round++) {
+  const q = queries[round % queries.length] as Float32Array;
+  for (let i = 0; i < variants.length; i++) {
+    const v = variants[(round + i) % variants.length] as Variant;
+    const s = performance.now();
+    await v.predict(q);
+    v.totalMs += performance.now() - s;
+    v.timed++;
+  }
 }
-const anchorPerQuery = anchorMs / anchorQueries.length;
-const anchorAfter = tf.memory().numTensors;
-rows.push({
-  impl: 'anchor knn-classifier (tfjs cpu)',
-  examples: N,
-  dim: DIM,
-  queries: anchorQueries.length,
-  addMsPerExample: anchorAddMs / N,
-  queryMs: anchorPerQuery,
-  queriesPerSec: 1000 / anchorPerQuery,
-  tensorsBefore: anchorBefore,
-  tensorsAfter: anchorAfter,
-  meanSimilarity: null,
-});
-for (const r of rows) r.speedupVsAnchor = anchorPerQuery / (r.queryMs as number);
+const anchorTensorsAfter = tf.memory().numTensors;
+
+// Sanity: with k = 1 both must name the label of the same nearest example.
+const nearest = createClassifier({ k: 1, threshold: -1, neighbours: 1 });
+nearest.restore(float32.snapshot());
+let agree = 0;
+const checks = Math.min(50, queries.length);
+for (let i = 0; i < checks; i++) {
+  const q = queries[i] as Float32Array;
+  if ((await anchorPredict(q, 1)) === nearest.predict(q).label) agree++;
+}
 anchor.dispose();
+
+// Sustained: many queries of ours in a row, and the tensor count around them (ours holds none).
+const ourTensorsBefore = tf.memory().numTensors;
+const s0 = performance.now();
+let sink = 0;
+for (let i = 0; i < QUERIES; i++) sink += float32.predict(queries[i % queries.length] as Float32Array).similarity;
+const sustainedMs = (performance.now() - s0) / QUERIES;
+const ourTensorsAfter = tf.memory().numTensors;
+
+const anchorMs = (variants.find((v) => v.impl === ANCHOR) as Variant).totalMs / ANCHOR_QUERIES;
+const rows: Row[] = variants.map((v) => {
+  const queryMs = v.totalMs / v.timed;
+  return {
+    impl: v.impl,
+    examples: N,
+    dim: DIM,
+    queries: v.timed,
+    addMsPerExample: v.addMsPerExample,
+    queryMs,
+    queriesPerSec: 1000 / queryMs,
+    speedupVsAnchor: anchorMs / queryMs,
+  };
+});
+const ratio = (impl: string): number => Number(rows.find((r) => r.impl === impl)?.speedupVsAnchor);
 
 report('search', rows, {
   examples: N,
@@ -162,7 +175,16 @@ report('search', rows, {
   labels: LABELS,
   k: K,
   anchorBackend: tf.getBackend(),
-  speedupFloat32: anchorPerQuery / float32.perQueryMs,
-  top1AgreementWithAnchor: agree / anchorQueries.length,
+  method: 'variants built once, then timed query by query in rotating order (same load for all)',
+  speedupFloat32: ratio('ours float32'),
+  speedupInt8: ratio('ours int8'),
+  speedupPrototype: ratio('ours prototype'),
+  speedupFloat32PlainJs: ratio('ours float32 plain JS'),
+  sustained: { impl: 'ours float32', queries: QUERIES, queryMs: sustainedMs, meanSimilarity: sink / QUERIES },
+  tensors: {
+    ours: { before: ourTensorsBefore, after: ourTensorsAfter, queries: QUERIES },
+    anchor: { before: anchorTensorsBefore, after: anchorTensorsAfter, queries: ANCHOR_QUERIES },
+  },
+  top1AgreementWithAnchor: agree / checks,
   target: 'ours float32 ≥ 10× faster per query; ours holds no tensors',
 });

@@ -260,7 +260,8 @@ class KnnClassifier implements Classifier {
     if (this.unit.length !== dim) this.unit = new Float32Array(dim);
     const unit = this.unit;
     normaliseInto(vec, dim, unit, `embedding of ${id}`);
-    // Everything is validated: from here on nothing can throw, so a refused add changes nothing.
+    // Everything is validated: from here on only growing the storage can throw (out of memory),
+    // and it does so before changing anything, so a refused add changes nothing.
     let store = this.store;
     if (store === null || store.n === 0) {
       store = new Store(dim, this.s.precision, this.s.simd);
