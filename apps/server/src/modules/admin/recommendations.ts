@@ -145,8 +145,7 @@ export function createAdminRecommendationsService(deps: {
 
   // Labels whose strategy reads bought-together data change when the order history or thresholds do.
   async function announceBoughtLabels(): Promise<void> {
-    const labels = await repos.sql.all<{ label: string }>("SELECT label FROM admin_strategies WHERE strategy <> 'manual'");
-    for (const { label } of labels) events.send('recommendations.changed', { label });
+    for (const label of await admin.strategies.boughtTogetherLabels()) events.send('recommendations.changed', { label });
   }
 
   return {

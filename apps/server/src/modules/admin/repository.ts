@@ -42,6 +42,8 @@ export interface StrategyRepository {
   get(label: string): Promise<RecStrategy | null>;
   /** Stores the strategy of an existing label. */
   set(label: string, strategy: RecStrategy): Promise<void>;
+  /** Labels whose strategy reads bought-together data. */
+  boughtTogetherLabels(): Promise<string[]>;
 }
 
 /** Back office settings (JSON values by key). */
@@ -171,6 +173,9 @@ export function createSqliteAdminRepositories(sql: SqlAccess): AdminRepositories
          ON CONFLICT(label) DO UPDATE SET strategy = excluded.strategy, anchor_product_id = excluded.anchor_product_id, max_items = excluded.max_items`,
         [label, s.strategy, s.anchorProductId, s.limit],
       );
+    },
+    async boughtTogetherLabels() {
+      return (await sql.all<{ label: string }>("SELECT label FROM admin_strategies WHERE strategy <> 'manual' ORDER BY label")).map((r) => r.label);
     },
   };
 
