@@ -1,7 +1,8 @@
 // Few-shot accuracy of every preset and classifier mode on the grocery-store photos, beside a
 // raw-pixel baseline and the @tensorflow-models/knn-classifier anchor, plus open-set AUROC.
-//   node --import tsx bench/accuracy.ts                      # the table in the README
-//   node --import tsx bench/accuracy.ts --explore            # cut layers / input range / flip, on a subset
+//   node --import tsx bench/accuracy.ts                      # the table in the README (first 12 photos per label)
+//   node --import tsx bench/accuracy.ts --explore --explore-presets all --range-probe
+//                                                            # cut layers / flip / centring / input range, on a subset
 // Embeddings are cached on disk per (model id, image sha256): only the first run embeds.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -45,7 +46,10 @@ const datasetDir = join(dirname(repo), 'shared', 'datasets', 'grocery-store', 't
 const { values: args } = parseArgs({
   options: {
     explore: { type: 'boolean', default: false },
-    'per-label': { type: 'string', default: '8' },
+    'explore-presets': { type: 'string', default: 'mobilenet-v2' },
+    'explore-per-label': { type: 'string', default: '8' },
+    'range-probe': { type: 'boolean', default: false },
+    'per-label': { type: 'string', default: '12' },
     episodes: { type: 'string', default: '10' },
     'per-class': { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
@@ -149,17 +153,19 @@ function combine(features: LayerFeatures, layers: readonly string[], flip: boole
   );
 }
 
-async function explore(): Promise<void> {
+/** Explores cut layers, flip and centring (and with --range-probe the other input range) on a random subset. */
+async function explore(): Promise<Row[]> {
   const ds = await listDataset(datasetDir);
   const random = seededRandom(seed);
-  const perLabel = Number(args['per-label']);
+  const perLabel = Number(args['explore-per-label']);
+  const wanted = args['explore-presets'] === 'all' ? PRESETS.map((p) => p.name) : (args['explore-presets'] ?? '').split(',');
   const picked = ds.labels.flatMap((label) => shuffled(ds.items.filter((it) => it.label === label), random).slice(0, perLabel));
   const labels = picked.map((it) => it.label);
   const rows: Row[] = [];
   const score = (vectors: Float32Array[], opts: ClassifierOptions): number =>
     accuracyEpisodes({ labels, vectors }, () => createClassifier({ threshold: -1, ...opts }), { shots: 5, episodes, seed }).accuracy;
   for (const preset of PRESETS) {
-    if (preset.kind !== 'model') continue;
+    if (preset.kind !== 'model' || !wanted.includes(preset.name)) continue;
     const range = preset.inputRange;
     let features: LayerFeatures;
     try {
@@ -189,24 +195,19 @@ async function explore(): Promise<void> {
     ] as const) {
       rows.push(row(best.set.join('+'), flip, centre, score(combine(features, best.set, flip, picked.length), { k: 1, centre })));
     }
+    if (!args['range-probe']) continue;
     // The other input range, on the best single layer only (half the cost: no per-layer sweep).
     const other = RANGES.find((r) => r[0] !== range[0]) ?? range;
     const bestSingle = top[0] ?? '';
     const alt = await exploreFeatures(preset, other, picked.map((it) => it.path), [bestSingle]);
     rows.push(row(bestSingle, false, false, score(combine(alt, [bestSingle], false, picked.length), { k: 1 }), other));
   }
-  report('accuracy-explore', rows, { dataset: 'grocery-store/train', images: picked.length, shots: 5, episodes, seed, classifier: 'createClassifier k=1' });
-}
-
-if (args.explore) {
-  await selectBackend();
-  await explore();
-} else {
-  await main();
+  log(`explored on ${picked.length} images (${perLabel} per label), 5-shot, ${episodes} episodes`);
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Main run: every preset on the whole train split, classifier modes, baselines, open set.
+// Main run: every preset on the first --per-label photos of each label, classifier modes, baselines, open set.
 
 /** 32×32 centre-cropped pixels (the product's own preprocessing) as the vector: what "no network" scores. */
 async function rawPixels(paths: readonly string[]): Promise<Float32Array[]> {
@@ -259,10 +260,13 @@ const MODES: { name: string; opts: ClassifierOptions }[] = [
 const SHOTS = [1, 5, 10];
 
 async function main(): Promise<void> {
-  await selectBackend();
+  const exploreRows = await explore();
   const ds = await listDataset(datasetDir);
-  const paths = ds.items.map((it) => it.path);
-  const labels = ds.items.map((it) => it.label);
+  // The first N images of each label (by file name): bounded CPU, same images on every run.
+  const perLabel = Number(args['per-label']);
+  const items = ds.labels.flatMap((label) => ds.items.filter((it) => it.label === label).slice(0, perLabel));
+  const paths = items.map((it) => it.path);
+  const labels = items.map((it) => it.label);
   const cache = createEmbeddingCache();
   const sets = new Map<string, { vectors: Float32Array[]; msPerImage: number | null; id: string }>();
   for (const p of PRESETS) {
@@ -316,5 +320,9 @@ async function main(): Promise<void> {
     }
     rows.push({ table: 'speed', embedding: name, msPerImage: set.msPerImage });
   }
-  report('accuracy', rows, { dataset: 'grocery-store/train', images: paths.length, labels: ds.labels.length, episodes, perClass, seed, ids: Object.fromEntries([...sets].map(([k, v]) => [k, v.id])), presets: summary });
+  report('accuracy', rows, { dataset: 'grocery-store/train', perLabel, images: paths.length, labels: ds.labels.length, episodes, perClass, seed, ids: Object.fromEntries([...sets].map(([k, v]) => [k, v.id])), presets: summary, explore: exploreRows });
 }
+
+await selectBackend();
+if (args.explore) report('accuracy-explore', await explore(), { dataset: 'grocery-store/train', shots: 5, episodes, seed, classifier: 'createClassifier k=1' });
+else await main();

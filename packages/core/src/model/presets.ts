@@ -47,7 +47,7 @@ export const PRESETS: readonly Preset[] = [
     source: { kind: 'nsfwjs' },
     inputSize: 224,
     inputRange: [-1, 1],
-    cutLayers: ['block_10_expand_relu'],
+    cutLayers: ['block_10_depthwise_relu'],
     flip: false,
   },
   {
