@@ -104,6 +104,8 @@ export interface Mirror {
   /** Benchmark mode: frames back to back, no pacing. */
   setBenchmark(on: boolean): void;
   chooseCamera(deviceId: string): void;
+  /** The cameras present now (labels appear once permission was granted). */
+  listCameras(): Promise<{ deviceId: string; label: string }[]>;
   openTeach(open: boolean): void;
   unlock(token: string): void;
   lock(): void;
@@ -435,6 +437,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
 
   // ---- analytics ---------------------------------------------------------------------------
   function queueEvent(e: KioskEvent): void {
+    // Staff showing a product while teaching is not a shopper's interest.
+    if (view.teach.open) return;
     events.push(e);
     if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
   }
@@ -541,6 +545,9 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     },
     chooseCamera(deviceId) {
       camera.choose(deviceId);
+    },
+    async listCameras() {
+      return (await camera.devices()).map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
     },
     openTeach(open) {
       view.teach.open = open;

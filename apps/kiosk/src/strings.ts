@@ -52,6 +52,7 @@ const en = {
   teachSaveFailed: 'Not saved: {reason}',
   teachPending: '{count} waiting to be saved',
   teachClose: 'Done',
+  teachCamera: 'Camera',
   teachLock: 'Forget token',
   teachOpen: 'Teach',
   teachNeedLabel: 'Type or pick a label first.',

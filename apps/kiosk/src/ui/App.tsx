@@ -32,7 +32,11 @@ export function App({ mirror }: { mirror: Mirror }) {
       }
     };
     const up = (e: KeyboardEvent): void => {
-      if (e.key === ' ' && mirror.view.teach.open && !typing(e)) mirror.setRecording(false);
+      if (e.key === ' ' && mirror.view.teach.open && !typing(e)) {
+        // A focused button would take the space bar's keyup as a click (e.g. pick "empty scene").
+        e.preventDefault();
+        mirror.setRecording(false);
+      }
     };
     window.addEventListener('keydown', down);
     window.addEventListener('keyup', up);
@@ -256,6 +260,7 @@ function Teach({ mirror, view }: { mirror: Mirror; view: MirrorView }) {
         {tv.recording ? t('teachRecording', { count: tv.recorded }) : t('teachHold')}
       </button>
       <p class="hint">{t('teachHoldHint', { rate: TEACH_RATE })}</p>
+      <CameraPicker mirror={mirror} current={view.camera.kind === 'live' ? view.camera.deviceId : null} />
       <p class="live" data-testid="teach-live">
         {live.label ? t('teachNow', { label: displayLabel(live.label) }) : t('teachNothing')}
       </p>
@@ -280,6 +285,34 @@ function Teach({ mirror, view }: { mirror: Mirror; view: MirrorView }) {
         ))}
       </ul>
     </div>
+  );
+}
+
+/** Which camera the mirror uses; the choice is remembered across reloads. */
+function CameraPicker({ mirror, current }: { mirror: Mirror; current: string | null }) {
+  const [cams, setCams] = useState<{ deviceId: string; label: string }[]>([]);
+  useEffect(() => {
+    let live = true;
+    mirror
+      .listCameras()
+      .then((c) => live && setCams(c))
+      .catch(() => live && setCams([]));
+    return () => {
+      live = false;
+    };
+  }, [mirror, current]);
+  if (cams.length < 2) return null;
+  return (
+    <label class="teach-label">
+      {t('teachCamera')}
+      <select value={current ?? ''} onChange={(e) => mirror.chooseCamera(e.currentTarget.value)}>
+        {cams.map((c) => (
+          <option key={c.deviceId} value={c.deviceId}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
