@@ -91,11 +91,7 @@ class WasmMatrix implements VectorMatrix {
     const needed = outAt + cap * 4;
     const have = this.kernel.memory.buffer.byteLength;
     if (needed > have) {
-      try {
-        this.kernel.memory.grow(Math.ceil((needed - have) / WASM_PAGE));
-      } catch (cause) {
-        throw new AppError('PAYLOAD_TOO_LARGE', `cannot store ${rows} examples of dim ${this.dim}: out of memory`, { cause });
-      }
+      allocate(() => this.kernel.memory.grow(Math.ceil((needed - have) / WASM_PAGE)), rows, this.dim);
       this.views();
     }
     const scales = new Float32Array(cap);
@@ -189,6 +185,15 @@ function quantise(v: Float32Array, into: Int8Array, at: number): [number, number
   return [scale, s * scale * scale];
 }
 
+/** Runs an allocation, turning the engine's RangeError into the product's one error type. */
+function allocate<T>(make: () => T, rows: number, dim: number): T {
+  try {
+    return make();
+  } catch (cause) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `cannot store ${rows} examples of dim ${dim}: out of memory`, { cause });
+  }
+}
+
 function grownCapacity(current: number, rows: number): number {
   let cap = Math.max(current, INITIAL_ROWS);
   while (cap < rows) cap *= 2;
@@ -206,7 +211,7 @@ class Float32Matrix implements VectorMatrix {
   reserve(rows: number, used: number): void {
     if (rows <= this.capacity) return;
     const cap = grownCapacity(this.capacity, rows);
-    const data = new Float32Array(cap * this.dim);
+    const data = allocate(() => new Float32Array(cap * this.dim), rows, this.dim);
     data.set(this.data.subarray(0, used * this.dim));
     const norms = new Float32Array(cap);
     norms.set(this.norms.subarray(0, used));
@@ -273,7 +278,7 @@ class Int8Matrix implements VectorMatrix {
   reserve(rows: number, used: number): void {
     if (rows <= this.capacity) return;
     const cap = grownCapacity(this.capacity, rows);
-    const data = new Int8Array(cap * this.dim);
+    const data = allocate(() => new Int8Array(cap * this.dim), rows, this.dim);
     data.set(this.data.subarray(0, used * this.dim));
     const scales = new Float32Array(cap);
     scales.set(this.scales.subarray(0, used));
