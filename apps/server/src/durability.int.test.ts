@@ -1,37 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AddExamplesResponse, KioskConfigResponse } from '@smartmirror/api';
 import { startServer } from '../../../e2e/lib/server.ts';
+import { writeTinyModel } from '../test/tiny-model.ts';
 import { DB_FILE } from './store/sqlite.ts';
 
 const ROUNDS = 20;
 
 // SQLite durability does not depend on the model, and loading MobileNet 20 times would dominate
-// the run: the child servers use a weightless TF.js model (one average-pooling layer, dim 3),
-// loaded through the same `--model <path>` code path as any custom model.
-const TINY_MODEL = {
-  format: 'layers-model',
-  generatedBy: 'smartmirror durability test',
-  convertedBy: null,
-  modelTopology: {
-    class_name: 'Sequential',
-    config: {
-      name: 'tiny',
-      layers: [
-        {
-          class_name: 'AveragePooling2D',
-          config: { name: 'pool', trainable: false, batch_input_shape: [null, 224, 224, 3], dtype: 'float32', pool_size: [56, 56], strides: [56, 56], padding: 'valid', data_format: 'channels_last' },
-        },
-      ],
-    },
-    keras_version: 'tfjs-layers 4.22.0',
-    backend: 'tensor_flow.js',
-  },
-  weightsManifest: [{ paths: [], weights: [] }],
-};
+// the run: the child servers use the weightless tiny model.
 
 /** A random unit vector of `dim` as base64 float32 (the kiosk's wire format). */
 function randomEmbedding(dim: number): string {
@@ -46,8 +26,7 @@ describe('durability: SIGKILL in the middle of a stream of teaching requests', (
   const root = mkdtempSync(join(tmpdir(), 'smartmirror-crash-'));
   const dataDir = join(root, 'data');
   const model = join(root, 'tiny-model');
-  mkdirSync(model);
-  writeFileSync(join(model, 'model.json'), JSON.stringify(TINY_MODEL));
+  writeTinyModel(model);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it(`keeps every example answered 201, ${ROUNDS} times, with a clean database`, async () => {

@@ -9,3 +9,5 @@ export { loadEmbedder, loadTokens, openStore, startServer, type RunningServer } 
 export { DB_FILE, openSqliteStore } from './store/sqlite.ts';
 export { createFileTokenStore, resolveToken, tokenFile, type TokenStore } from './store/tokens.ts';
 export type * from './store/types.ts';
+export { openLocalMirror, type LocalMirror } from './local.ts';
+export { randomToken } from './auth.ts';

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
 import { registerServe } from './serve.ts';
+import { registerTrain } from './train.ts';
+import { registerClassify } from './classify.ts';
+import { registerLabels } from './labels.ts';
+import { registerExport } from './export.ts';
+import { registerImport } from './import.ts';
+import { registerToken } from './token.ts';
 import { registerDoctor } from './doctor.ts';
 import { registerDemo } from './demo.ts';
 import { registerEval } from './eval.ts';
@@ -9,4 +15,4 @@ import { registerModel } from './model.ts';
 export type RegisterCommand = (program: Command) => void;
 
 // Each subcommand lives in its own file; add it here to expose it.
-export const commands: RegisterCommand[] = [registerServe, registerEval, registerModel, registerDoctor, registerDemo];
+export const commands: RegisterCommand[] = [registerServe, registerTrain, registerClassify, registerLabels, registerExport, registerImport, registerToken, registerEval, registerModel, registerDoctor, registerDemo];

@@ -1,6 +1,26 @@
 import type { Command } from 'commander';
-import { loadConfig, startServer } from '@smartmirror/server';
+import { loadConfig, startServer, type Config } from '@smartmirror/server';
 import type { RegisterCommand } from './index.ts';
+
+/** Flags every store command shares (serve, train, classify, labels, export, import, token). */
+export interface StoreFlags {
+  data?: string;
+  model?: string;
+  modelsDir?: string;
+}
+
+/** Adds --data, --model and --models-dir to a command. */
+export function withStoreOptions(cmd: Command): Command {
+  return cmd
+    .option('--data <dir>', 'data folder; env SMARTMIRROR_DATA, default ./data')
+    .option('--model <name>', 'model preset or path; env SMARTMIRROR_MODEL, default mobilenet-v2')
+    .option('--models-dir <dir>', 'folder of model presets; env SMARTMIRROR_MODELS_DIR');
+}
+
+/** The validated config of a store command (env + flags; fails with one line, exit 2). */
+export function storeConfig(o: StoreFlags, extra: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig(process.env, { dataDir: o.data, model: o.model, modelsDir: o.modelsDir, ...extra });
+}
 
 /** `smartmirror serve`: the HTTP server on the data folder, stopped gracefully by SIGTERM/SIGINT. */
 export const registerServe: RegisterCommand = (program: Command) => {
