@@ -248,6 +248,31 @@ describe('createClassifier (centring)', () => {
   });
 });
 
+describe('createClassifier (prototype mode, centred)', () => {
+  it('compares the centred query with each label\'s centred mean', () => {
+    const dim = 16;
+    const xs = Array.from({ length: 12 }, (_, i) => randomUnit(dim, i + 40));
+    const c = createClassifier({ mode: 'prototype', centre: true, threshold: -1, neighbours: 3 });
+    xs.forEach((x, i) => c.add({ id: `e${i}`, label: `L${i % 3}`, embedding: x }));
+    const mean = (vs: Float32Array[]): Float32Array => {
+      const m = new Float32Array(dim);
+      for (const v of vs) for (let j = 0; j < dim; j++) m[j] = (m[j] ?? 0) + (v[j] ?? 0) / vs.length;
+      return m;
+    };
+    const unit = (v: Float32Array): Float32Array => v.map((x) => x / Math.hypot(...v));
+    const mu = mean(xs);
+    const q = randomUnit(dim, 7);
+    const qc = unit(q.map((x, j) => x - (mu[j] ?? 0)));
+    const p = c.predict(q);
+    for (const nb of p.neighbours) {
+      const members = xs.filter((_, i) => `L${i % 3}` === nb.label);
+      const proto = unit(mean(members).map((x, j) => x - (mu[j] ?? 0)));
+      expect(nb.similarity).toBeCloseTo(proto.reduce((s, x, j) => s + x * (qc[j] ?? 0), 0), 5);
+    }
+    expect(p.neighbours.map((n) => n.label).sort()).toEqual(['L0', 'L1', 'L2']);
+  });
+});
+
 describe('createClassifier (int8)', () => {
   it('gives similarities close to float32 and the same answers', () => {
     const dim = 256;
