@@ -158,10 +158,16 @@ describe.skipIf(!hasDataset || !distsBuilt)('back office: catalog import and liv
 
     await admin.goto(`${server.url}/admin/#recommendations/${encodeURIComponent(LABEL)}`);
     await admin.locator('select[name=label]').selectOption(LABEL);
-    // Added in the wrong order, then fixed with the keyboard-accessible buttons.
+    // Added in the wrong order, fixed by drag and drop, then moved with the keyboard-accessible buttons.
+    const order = (): Promise<(string | null)[]> => admin.locator('ol.ranked li').evaluateAll((els) => els.map((e) => e.getAttribute('data-product-id')));
     for (const id of [MAPPED[1]!, MAPPED[0]!, MAPPED[2]!]) await admin.locator('select[name=add]').selectOption(id);
-    await admin.getByRole('button', { name: `Move ${MAPPED[0]!.replace(/-/g, ' ')} up` }).click();
-    expect(await admin.locator('ol.ranked li').evaluateAll((els) => els.map((e) => e.getAttribute('data-product-id')))).toEqual(MAPPED);
+    await admin.locator('ol.ranked li').nth(1).dragTo(admin.locator('ol.ranked li').nth(0));
+    expect(await order()).toEqual(MAPPED);
+    const third = MAPPED[2]!.replace(/-/g, ' ');
+    await admin.getByRole('button', { name: `Move ${third} up` }).click();
+    expect(await order()).toEqual([MAPPED[0], MAPPED[2], MAPPED[1]]);
+    await admin.getByRole('button', { name: `Move ${third} down` }).click();
+    expect(await order()).toEqual(MAPPED);
     await admin.getByRole('button', { name: 'Save' }).click();
     await admin.getByText('Saved: every mirror shows it now.').waitFor();
     await admin.locator('.mirror .card').nth(2).waitFor();
