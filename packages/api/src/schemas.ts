@@ -258,13 +258,13 @@ export const KioskEvent = z.discriminatedUnion('type', [
     type: z.literal('recognition'),
     label: LabelName.nullable(),
     confidence: z.number().min(0).max(1),
-    at: Timestamp.optional().describe('When it happened on the kiosk; server time when absent'),
+    at: z.iso.datetime({ offset: true }).optional().describe('When it happened on the kiosk (ISO 8601); server time when absent'),
   }),
   z.object({
     type: z.literal('impression'),
     label: LabelName,
     productIds: z.array(Id).min(1).max(50),
-    at: Timestamp.optional(),
+    at: z.iso.datetime({ offset: true }).optional(),
   }),
 ]);
 export type KioskEvent = z.infer<typeof KioskEvent>;
