@@ -155,6 +155,8 @@ describe('mirror API (in-process, real SQLite in a temp folder)', () => {
     const r = await t.app.inject({ method: 'POST', url: '/api/kiosk/events', headers: bearer(KIOSK), payload: { events } });
     expect(r.statusCode, r.body).toBe(202);
     expect(await t.repos.events.count('impression')).toBe(1);
+    // Every example taught so far (2 + 2 uploads, 2 from the kiosk) left one teaching event.
+    expect(await t.repos.events.count('teaching')).toBe(6);
     const tooMany = await t.app.inject({ method: 'POST', url: '/api/kiosk/events', headers: bearer(KIOSK), payload: { events: Array(101).fill(events[0]) } });
     expect(tooMany.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
   });

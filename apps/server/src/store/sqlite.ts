@@ -143,10 +143,14 @@ function createRepositories(db: Db): Repositories {
   const insertExample = db.prepare(
     'INSERT INTO examples (id, label, model_id, dim, embedding, thumbnail, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  const insertTeaching = db.prepare("INSERT INTO events (type, label, at) VALUES ('teaching', ?, ?)");
+  // The teaching event is written in the same transaction as its example: analytics never count
+  // an example that was rolled back, nor miss one that was stored.
   const addExamples = db.transaction((rows: readonly NewExample[]) => {
     for (const e of rows) {
       ensureLabel.run(e.label, e.createdAt);
       insertExample.run(e.id, e.label, e.modelId, e.embedding.length, toBlob(e.embedding), e.thumbnail, e.source, e.createdAt);
+      insertTeaching.run(e.label, e.createdAt);
     }
   });
 

@@ -118,11 +118,11 @@ export interface RecommendationRepository {
   set(label: string, productIds: readonly string[], at: string): Promise<void>;
 }
 
-/** Analytics events. */
+/** Analytics events. Teaching events are written by ExampleRepository.add, one per example. */
 export interface EventRepository {
   append(events: readonly StoredEvent[]): Promise<void>;
   /** Counts by type, for tests and the back office. */
-  count(type?: StoredEvent['type']): Promise<number>;
+  count(type?: StoredEvent['type'] | 'teaching'): Promise<number>;
 }
 
 /** Settings saved by the back office; absent keys fall back to config defaults. */
