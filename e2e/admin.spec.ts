@@ -255,6 +255,15 @@ describe.skipIf(!hasDataset || !distsBuilt)('back office: catalog import and liv
     expect((await csv.text()).split('\r\n')[0]).toBe('bucket_start,label,recognitions,unknown,impressions,teaching');
   });
 
+  it('checks the data quality of the taught examples', async () => {
+    await admin.goto(`${server.url}/admin/#labels`);
+    await admin.getByRole('button', { name: 'Check examples' }).click();
+    await admin.getByRole('heading', { name: /^Near-duplicate examples \(\d+\)$/ }).waitFor();
+    // One label only: no example can have a nearest neighbour of another label.
+    await admin.getByRole('heading', { name: 'Examples whose nearest neighbour has another label (0)' }).waitFor();
+    await admin.screenshot({ path: join(SHOTS, '12-quality.png'), fullPage: true });
+  });
+
   it('edits recognition settings and explains why the kiosk token cannot rotate here', async () => {
     await admin.goto(`${server.url}/admin/#settings`);
     await admin.locator('input[name=threshold]').fill('0.55');
@@ -265,7 +274,7 @@ describe.skipIf(!hasDataset || !distsBuilt)('back office: catalog import and liv
     // The e2e server gets its kiosk token from the environment, so rotation is refused with the reason.
     await admin.getByRole('button', { name: 'Rotate kiosk token' }).click();
     await admin.getByRole('alert').filter({ hasText: 'SMARTMIRROR_KIOSK_TOKEN' }).waitFor();
-    await admin.screenshot({ path: join(SHOTS, '12-settings.png'), fullPage: true });
+    await admin.screenshot({ path: join(SHOTS, '13-settings.png'), fullPage: true });
   });
 });
 

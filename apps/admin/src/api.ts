@@ -43,7 +43,8 @@ export interface AdminApi {
   deleteLabel(label: string): Promise<DeletedResponse>;
   renameLabel(label: string, to: string): Promise<LabelMoveResponse>;
   mergeLabel(label: string, into: string): Promise<LabelMoveResponse>;
-  quality(): Promise<QualityResponse>;
+  /** `threshold`: cosine similarity from which two examples count as near-duplicates. */
+  quality(threshold: number): Promise<QualityResponse>;
   products(): Promise<ProductsResponse>;
   createProduct(input: ProductInput): Promise<Product>;
   updateProduct(id: string, patch: ProductPatch): Promise<Product>;
@@ -135,7 +136,7 @@ export function createAdminApi(onUnauthenticated: () => void = () => undefined):
     deleteLabel: (label) => call('DELETE', `/api/labels/${enc(label)}`),
     renameLabel: (label, to) => call('POST', `/api/admin/labels/${enc(label)}/rename`, { to }),
     mergeLabel: (label, into) => call('POST', `/api/admin/labels/${enc(label)}/merge`, { into }),
-    quality: () => call('GET', '/api/admin/quality'),
+    quality: (threshold) => call('GET', `/api/admin/quality?threshold=${threshold}`),
     products: () => call('GET', '/api/products'),
     createProduct: (input) => call('POST', '/api/products', input),
     updateProduct: (id, patch) => call('PATCH', `/api/products/${enc(id)}`, patch),

@@ -40,6 +40,7 @@ const en = {
   exampleDelete: 'Delete example',
   qualityTitle: 'Data quality',
   qualityRun: 'Check examples',
+  qualityThreshold: 'Near-duplicate from similarity',
   qualityDuplicates: 'Near-duplicate examples ({count})',
   qualityConflicts: 'Examples whose nearest neighbour has another label ({count})',
   qualityNone: 'Nothing suspicious.',

@@ -197,7 +197,7 @@ export const QualityResponse = z.object({
 export type QualityResponse = z.infer<typeof QualityResponse>;
 
 /** Query of GET /api/admin/quality */
-export const QualityQuery = z.object({ threshold: z.coerce.number().min(0).max(1).default(0.98) });
+export const QualityQuery = z.object({ threshold: z.coerce.number().min(0).max(1).default(0.995) });
 export type QualityQuery = z.input<typeof QualityQuery>;
 
 // ---------------------------------------------------------------------------------------------

@@ -15,14 +15,22 @@ function Thumb({ ex }: { ex: QualityExample }) {
 
 function Quality({ api }: { api: AdminApi }) {
   const [report, setReport] = useState<QualityResponse | null>(null);
+  // Photos of one product from one camera are often ≥ 0.98 alike: only near-identical frames count.
+  const [threshold, setThreshold] = useState(0.995);
   const { busy, error, run } = useAction();
   const similarity = (v: number): string => t('qualitySimilarity', { value: v.toFixed(3) });
   return (
     <section>
       <h2>{t('qualityTitle')}</h2>
-      <button type="button" disabled={busy} onClick={() => void run(async () => setReport(await api.quality()))}>
-        {t('qualityRun')}
-      </button>
+      <div class="row">
+        <label>
+          {t('qualityThreshold')}
+          <input type="number" name="duplicateThreshold" min={0.5} max={1} step={0.001} value={threshold} onInput={(e) => setThreshold(Number(e.currentTarget.value))} />
+        </label>
+        <button type="button" disabled={busy} onClick={() => void run(async () => setReport(await api.quality(threshold)))}>
+          {t('qualityRun')}
+        </button>
+      </div>
       <ErrorLine error={error} />
       {report && (
         <>
