@@ -158,6 +158,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
   await serve(dirs.wasm, WASM_PREFIX, (p) => p.endsWith('.wasm'));
   await serve(dirs.admin, '/admin/');
+  if (dirs.admin !== null && existsSync(dirs.admin)) app.get('/admin', { schema: { hide: true } }, (_req, reply) => reply.redirect('/admin/', 301));
   await serve(dirs.kiosk, '/');
 
   await app.ready();

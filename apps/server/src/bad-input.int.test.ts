@@ -103,6 +103,11 @@ describe('bad input: a clear 4xx with a stable code, and the store unchanged', (
     );
   });
 
+  it('refuses many files that are each under the limit but too large together', async () => {
+    const part = Buffer.alloc(15 * 1024 * 1024, 0xff);
+    await refused(upload([part, part, part, part, part].map((bytes) => ({ bytes }))), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
   it('refuses a text file named .jpg (type sniffed from bytes)', async () => {
     await refused(upload([{ bytes: Buffer.from('I am not a photo, just text in a .jpg file'), name: 'apple.jpg' }]), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });

@@ -11,7 +11,7 @@ import {
   RecommendationsResponse,
 } from '@smartmirror/api';
 import type { RegisterRoutes } from './context.ts';
-import { readFileParts } from './uploads.ts';
+import { MAX_UPLOAD_TOTAL_FACTOR, readFileParts } from './uploads.ts';
 
 const tags = ['products and recommendations'];
 
@@ -45,7 +45,7 @@ export const registerCatalogRoutes: RegisterRoutes = (app, ctx) => {
     },
     async (req) => {
       if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload the image as multipart/form-data.');
-      const files = await readFileParts(req);
+      const files = await readFileParts(req, ctx.config.maxUploadBytes * MAX_UPLOAD_TOTAL_FACTOR);
       if (files.length !== 1 || !files[0]) throw new AppError('BAD_REQUEST', 'Send exactly one image.');
       return catalog.setImage(req.params.id, files[0]);
     },

@@ -17,7 +17,7 @@ import { parseOrThrow } from '../errors.ts';
 import type { PreparedExample } from '../services/mirror.ts';
 import { thumbnailFromBase64 } from '../thumbnails.ts';
 import type { RegisterRoutes } from './context.ts';
-import { readFileParts } from './uploads.ts';
+import { MAX_UPLOAD_TOTAL_FACTOR, readFileParts } from './uploads.ts';
 
 const tags = ['labels and examples'];
 
@@ -62,7 +62,7 @@ export const registerExampleRoutes: RegisterRoutes = (app, ctx) => {
       let prepared: PreparedExample[];
       let source: 'kiosk' | 'upload';
       if (req.isMultipart()) {
-        prepared = await mirror.embedImages(await readFileParts(req));
+        prepared = await mirror.embedImages(await readFileParts(req, ctx.config.maxUploadBytes * MAX_UPLOAD_TOTAL_FACTOR));
         source = 'upload';
       } else {
         const body = parseOrThrow(AddExamplesJsonBody, req.body);
@@ -144,7 +144,7 @@ export const registerExampleRoutes: RegisterRoutes = (app, ctx) => {
     async (req) => {
       let embedding: Float32Array;
       if (req.isMultipart()) {
-        const files = await readFileParts(req);
+        const files = await readFileParts(req, ctx.config.maxUploadBytes * MAX_UPLOAD_TOTAL_FACTOR);
         if (files.length !== 1) throw new AppError('BAD_REQUEST', 'Send exactly one image to classify.');
         const [prepared] = await mirror.embedImages(files);
         if (!prepared) throw new AppError('INTERNAL', 'No embedding.');
