@@ -2,7 +2,11 @@
 
 /** Parses CSV text into rows of fields (a leading UTF-8 BOM and a final empty line are dropped). */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
+  return [...csvRows(text)];
+}
+
+/** The rows of CSV text one at a time, so a million-line file is never held as one table. */
+export function* csvRows(text: string): Generator<string[]> {
   let row: string[] = [];
   let field = '';
   let quoted = false;
@@ -24,16 +28,15 @@ export function parseCsv(text: string): string[][] {
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
-      rows.push(row);
+      yield row;
       row = [];
       field = '';
     } else field += c;
   }
   if (field !== '' || row.length > 0) {
     row.push(field);
-    rows.push(row);
+    yield row;
   }
-  return rows;
 }
 
 /** One CSV field: quoted when it holds a comma, quote or line break; formula-looking text is defused. */

@@ -15,7 +15,7 @@ import type { Clock } from '../../deps.ts';
 import { productView } from '../../services/catalog.ts';
 import type { EventHub } from '../../sse.ts';
 import type { Repositories } from '../../store/types.ts';
-import { parseCsv } from './csv.ts';
+import { csvRows } from './csv.ts';
 import type { AdminRepositories, OrderLine } from './repository.ts';
 
 /** Bought-together thresholds when none are saved. */
@@ -49,23 +49,24 @@ export interface AdminRecommendationsService {
 
 /** Splits CSV text into order lines, or throws VALIDATION_FAILED listing the first bad lines. */
 export function parseOrderLines(csv: string): OrderLine[] {
-  const table = parseCsv(csv);
   let col = { order: 0, product: 1, qty: 2 };
-  let start = 0;
-  const head = (table[0] ?? []).map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
-  if (head.length > 0 && Number.isNaN(Number(head[2] ?? 'x'))) {
-    const find = (...names: string[]): number => head.findIndex((h) => names.includes(h));
-    col = { order: find('order_id', 'order', 'orderid'), product: find('product_id', 'product', 'productid', 'sku'), qty: find('qty', 'quantity') };
-    if (col.order < 0 || col.product < 0 || col.qty < 0) {
-      throw new AppError('VALIDATION_FAILED', 'The first line must name the columns order_id, product_id and qty.');
-    }
-    start = 1;
-  }
   const lines: OrderLine[] = [];
   const errors: { line: number; message: string }[] = [];
   let bad = 0;
-  for (let i = start; i < table.length; i++) {
-    const r = table[i] ?? [];
+  let lineNo = 0;
+  for (const r of csvRows(csv)) {
+    lineNo++;
+    if (lineNo === 1) {
+      const head = r.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+      if (Number.isNaN(Number(head[2] ?? 'x'))) {
+        const find = (...names: string[]): number => head.findIndex((h) => names.includes(h));
+        col = { order: find('order_id', 'order', 'orderid'), product: find('product_id', 'product', 'productid', 'sku'), qty: find('qty', 'quantity') };
+        if (col.order < 0 || col.product < 0 || col.qty < 0) {
+          throw new AppError('VALIDATION_FAILED', 'The first line must name the columns order_id, product_id and qty.');
+        }
+        continue;
+      }
+    }
     if (r.every((f) => f.trim() === '')) continue;
     const orderId = (r[col.order] ?? '').trim();
     const productId = (r[col.product] ?? '').trim();
@@ -78,9 +79,10 @@ export function parseOrderLines(csv: string): OrderLine[] {
     else if (orderId.length > 100 || productId.length > 100) message = 'ids are limited to 100 characters';
     if (message) {
       bad++;
-      if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line: i + 1, message });
+      if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line: lineNo, message });
       continue;
     }
+    if (lines.length >= MAX_ORDER_LINES) throw new AppError('VALIDATION_FAILED', `At most ${MAX_ORDER_LINES} order lines per file.`);
     lines.push({ orderId, productId, qty });
   }
   if (bad > 0) {

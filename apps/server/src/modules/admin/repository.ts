@@ -88,6 +88,9 @@ export interface AdminRepositories {
 
 const BOUGHT_KEY = 'bought-together';
 
+// Rows per INSERT … json_each statement (about 1 MB of JSON for order lines).
+const INSERT_CHUNK = 20_000;
+
 /** The SQLite implementation, on the server store's connection. */
 export function createSqliteAdminRepositories(sql: SqlAccess): AdminRepositories {
   const currentGen = async (): Promise<number | null> =>
@@ -113,19 +116,21 @@ export function createSqliteAdminRepositories(sql: SqlAccess): AdminRepositories
            UNION ALL SELECT max(gen) FROM admin_item_counts UNION ALL SELECT max(gen) FROM admin_pair_counts)`,
       );
       const gen = (top?.gen ?? 0) + 1;
-      await sql.run(
-        `INSERT INTO admin_order_lines (gen, order_id, product_id, qty)
-         SELECT ?, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) AS j`,
-        [gen, JSON.stringify(lines.map((l) => [l.orderId, l.productId, l.qty]))],
-      );
-      await sql.run(
-        `INSERT INTO admin_item_counts (gen, product_id, count) SELECT ?, j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j`,
-        [gen, JSON.stringify(counts.products.map((p) => [p.id, p.count]))],
-      );
-      await sql.run(
-        `INSERT INTO admin_pair_counts (gen, a, b, count) SELECT ?, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) AS j`,
-        [gen, JSON.stringify(counts.pairs.map((p) => [p.a, p.b, p.count]))],
-      );
+      // Rows of the new generation stay invisible until the marker below, so they can go in chunks:
+      // one JSON parameter per chunk keeps memory flat on a million lines.
+      const insertChunks = async <T,>(table: string, cols: string, rows: readonly T[], toRow: (r: T) => unknown[]): Promise<void> => {
+        const picks = cols
+          .split(', ')
+          .map((_, i) => `j.value ->> ${i}`)
+          .join(', ');
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          const chunk = JSON.stringify(rows.slice(i, i + INSERT_CHUNK).map(toRow));
+          await sql.run(`INSERT INTO ${table} (gen, ${cols}) SELECT ?, ${picks} FROM json_each(?) AS j`, [gen, chunk]);
+        }
+      };
+      await insertChunks('admin_order_lines', 'order_id, product_id, qty', lines, (l) => [l.orderId, l.productId, l.qty]);
+      await insertChunks('admin_item_counts', 'product_id, count', counts.products, (p) => [p.id, p.count]);
+      await insertChunks('admin_pair_counts', 'a, b, count', counts.pairs, (p) => [p.a, p.b, p.count]);
       // The marker: from here on readers see the new generation.
       await sql.run('INSERT INTO admin_order_imports (gen, lines, orders, products, pairs, imported_at) VALUES (?, ?, ?, ?, ?, ?)', [
         gen,
