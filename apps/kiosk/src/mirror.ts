@@ -583,7 +583,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       }
       if (on && !view.teach.recording) view.teach.recorded = 0;
       view.teach.recording = on && view.teach.unlocked;
-      view.teach.message = null;
+      // A save error must stay readable after the button is released.
+      if (on) view.teach.message = null;
       emit();
     },
     async embedImage(image) {

@@ -270,11 +270,6 @@ function Teach({ mirror, view }: { mirror: Mirror; view: MirrorView }) {
           {tv.message}
         </p>
       )}
-      <ul class="thumbs">
-        {tv.thumbs.map((th) => (
-          <Thumb key={th.key} thumb={th} onDelete={() => mirror.deleteExample(th)} />
-        ))}
-      </ul>
       <ul class="counts" data-testid="teach-counts">
         {counts.map((c) => (
           <li key={c.label}>
@@ -282,6 +277,11 @@ function Teach({ mirror, view }: { mirror: Mirror; view: MirrorView }) {
               {displayLabel(c.label)} · {t('teachExamples', { count: c.count })}
             </button>
           </li>
+        ))}
+      </ul>
+      <ul class="thumbs">
+        {tv.thumbs.map((th) => (
+          <Thumb key={th.key} thumb={th} onDelete={() => mirror.deleteExample(th)} />
         ))}
       </ul>
     </div>
