@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CatalogImportResponse, Product } from '@smartmirror/api';
 import type { AdminApi } from '../api.ts';
 import { t } from '../strings.ts';
+import { useServerEvents } from '../events.ts';
 import { ErrorLine, ProductCard, useAction } from '../ui.tsx';
 
 interface Draft {
@@ -194,6 +195,7 @@ export function CatalogView({ api }: { api: AdminApi }) {
   const { error, run } = useAction();
   const load = useCallback(() => void run(async () => setProducts((await api.products()).products)), [api, run]);
   useEffect(load, [load]);
+  useServerEvents(['catalog.changed'], load);
   return (
     <section>
       <h2>{t('catalogTitle')}</h2>

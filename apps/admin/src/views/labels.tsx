@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ExampleView, LabelSummary, QualityExample, QualityResponse } from '@smartmirror/api';
 import type { AdminApi } from '../api.ts';
 import { t } from '../strings.ts';
+import { useServerEvents } from '../events.ts';
 import { ErrorLine, useAction } from '../ui.tsx';
 
 function Thumb({ ex }: { ex: QualityExample }) {
@@ -166,6 +167,7 @@ export function LabelsView({ api }: { api: AdminApi }) {
   const { error, run } = useAction();
   const load = useCallback(() => void run(async () => setLabels((await api.labels()).labels)), [api, run]);
   useEffect(load, [load]);
+  useServerEvents(['example.added', 'example.removed', 'label.changed'], load);
   const names = labels?.map((l) => l.label) ?? [];
   return (
     <section>

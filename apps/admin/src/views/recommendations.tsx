@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Product, RecStrategy, ResolvedRecommendationsResponse } from '@smartmirror/api';
 import type { AdminApi } from '../api.ts';
 import { t } from '../strings.ts';
+import { useServerEvents } from '../events.ts';
 import { ErrorLine, ProductCard, useAction } from '../ui.tsx';
 
 /** Moves item `from` to index `to` (pure, for drag-and-drop and the keyboard buttons). */
@@ -47,6 +48,14 @@ export function RecommendationsView({ api }: { api: AdminApi }) {
       setPreview(r);
     });
   }, [api, run, label]);
+
+  // Another marketer (or new orders) may change what the mirror shows: refresh the preview only,
+  // never the list being edited here.
+  useServerEvents(
+    ['recommendations.changed', 'catalog.changed'],
+    () => void run(async () => setPreview(await api.resolved(label))),
+    (type, data) => type !== 'recommendations.changed' || (data as { label: string }).label === label,
+  );
 
   const byId = new Map(catalog.map((p) => [p.id, p]));
   const save = (): void => {
