@@ -28,7 +28,7 @@ const en = {
   // labels
   labelsTitle: 'Labels and examples',
   labelsEmpty: 'No labels yet: teach products at the mirror.',
-  labelExamples: '{count} examples',
+  labelExamples: 'examples: {count}',
   labelOtherModel: '{count} from other models',
   labelRename: 'Rename',
   labelRenameTo: 'New name',
