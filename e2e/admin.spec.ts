@@ -142,6 +142,24 @@ describe.skipIf(!hasDataset || !distsBuilt)('back office: catalog import and liv
     await admin.screenshot({ path: join(SHOTS, '3-catalog.png') });
   });
 
+  it('creates, edits and deletes one product', async () => {
+    const form = admin.locator('form.product-form');
+    await form.locator('input').nth(0).fill('test-1');
+    await form.getByLabel('Name').fill('Test product');
+    await form.getByLabel('Price').fill('2.5');
+    await form.getByRole('button', { name: 'Create' }).click();
+    const card = admin.locator('.card[data-product-id="test-1"]');
+    await card.waitFor();
+    await admin.locator('li', { has: card }).getByRole('button', { name: 'Edit' }).click();
+    await form.getByLabel('Price').fill('3.75');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await card.locator('.price', { hasText: '3.75' }).waitFor();
+    admin.once('dialog', (d) => void d.accept());
+    await admin.locator('li', { has: card }).getByRole('button', { name: 'Delete' }).click();
+    await card.waitFor({ state: 'detached' });
+    expect((await fetch(`${server.url}/api/products/test-1`)).status).toBe(404);
+  });
+
   it('maps the label to three products and the kiosk shows them live, without reloading', async () => {
     await kiosk.goto(`${server.url}/`);
     // The kiosk recognises the taught product from the fake camera (model loads in the browser).
