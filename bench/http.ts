@@ -6,7 +6,7 @@
 //
 //   nice -n 10 node --import tsx bench/http.ts [--examples 10000] [--seconds 10] [--concurrency 1,4]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -89,6 +89,7 @@ async function drive(send: () => Promise<Response>, concurrency: number, seconds
   return { latencies, errors, wallS: (performance.now() - start) / 1000 };
 }
 
+const loadBefore = loadavg()[0];
 const dataDir = mkdtempSync(join(tmpdir(), 'smartmirror-bench-http-'));
 try {
   // Learn the model id and dimension from a first start, then seed the store while it is stopped.
@@ -164,6 +165,9 @@ try {
     dim,
     image: { source: jpeg.source, width: meta.width, height: meta.height, bytes: jpeg.bytes.length },
     ratios,
+    // Other work on the machine skews every number: the 1-minute load average before and after.
+    cpus: cpus().length,
+    loadavg1: [loadBefore, loadavg()[0]],
     note: 'server = real binary (child process), client = fetch over loopback in this process; image = decode + embed + k-NN + HTTP, json = k-NN + HTTP',
   });
 } finally {
