@@ -246,7 +246,7 @@ describe('server-sent events (real socket)', () => {
     await t.close();
   });
 
-  it('sends hello first, then typed events as they happen, and forgets the client on disconnect', async () => {
+  it('sends hello first, then typed events as they happen, and keeps serving after the client left', async () => {
     const { port } = t.app.server.address() as { port: number };
     const ac = new AbortController();
     const res = await fetch(`http://127.0.0.1:${port}/api/events/stream`, { signal: ac.signal });
