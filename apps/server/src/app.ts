@@ -108,7 +108,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const events = createEventHub();
   const mirror = await createMirrorService({ config, repos, embedder, clock, ids, events });
-  const catalog = createCatalogService({ repos, clock, ids, events });
+  const catalog = createCatalogService({ repos, clock, ids, events, maxImagePixels: config.maxImagePixels });
   const transfer = createTransferService({ repos, clock, events, afterImport: () => mirror.reload() });
   const auth = createAuth(deps.tokens, clock);
   const ctx: RouteContext = {

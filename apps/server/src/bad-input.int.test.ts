@@ -87,6 +87,11 @@ describe('bad input: a clear 4xx with a stable code, and the store unchanged', (
     await refused(upload([{ bytes: pngClaiming(32768, 32768), type: 'image/png', name: 'bomb.png' }]), 413, 'IMAGE_TOO_LARGE');
   });
 
+  it('refuses a bomb or a corrupt file as a product image', async () => {
+    await refused({ ...upload([{ bytes: pngClaiming(32768, 32768), type: 'image/png' }], '/api/products/p1/image'), method: 'PUT' }, 413, 'IMAGE_TOO_LARGE');
+    await refused({ ...upload([{ bytes: good.subarray(0, 60) }], '/api/products/p1/image'), method: 'PUT' }, 400, 'INVALID_IMAGE');
+  });
+
   it('refuses a highly compressible 42-megapixel PNG', async () => {
     const big = await sharp({ create: { width: 7000, height: 6000, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png({ compressionLevel: 9 }).toBuffer();
     expect(big.length).toBeLessThan(1_000_000);

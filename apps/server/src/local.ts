@@ -31,7 +31,7 @@ export function openLocalMirror(config: Config, opts: { embedder?: Embedder } = 
   const clock = { now: () => new Date() };
   const ids = { uuid: () => randomUUID() };
   const events = createEventHub();
-  const catalog = createCatalogService({ repos, clock, ids, events });
+  const catalog = createCatalogService({ repos, clock, ids, events, maxImagePixels: config.maxImagePixels });
   let loaded: { embedder: Embedder; mirror: MirrorService } | null = null;
   const modelId = opts.embedder?.info.id ?? resolveModel(config.model, config.modelsDir ? { modelsDir: config.modelsDir } : {}).id;
   const transfer = createTransferService({ repos, clock, events, afterImport: () => loaded?.mirror.reload() ?? Promise.resolve() });

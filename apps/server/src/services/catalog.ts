@@ -1,5 +1,5 @@
 import { AppError, type Product, type ProductPatch } from '@smartmirror/api';
-import { sniffImageType } from '@smartmirror/node';
+import { decodeImage, sniffImageType } from '@smartmirror/node';
 import type { Clock, Ids } from '../deps.ts';
 import type { EventHub } from '../sse.ts';
 import type { ProductRecord, Repositories } from '../store/types.ts';
@@ -51,7 +51,7 @@ export function productView(p: ProductRecord): Product {
 const IMAGE_MIME = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' } as const;
 
 /** Creates the catalog service. */
-export function createCatalogService(deps: { repos: Repositories; clock: Clock; ids: Ids; events: EventHub }): CatalogService {
+export function createCatalogService(deps: { repos: Repositories; clock: Clock; ids: Ids; events: EventHub; maxImagePixels: number }): CatalogService {
   const { repos, clock, ids, events } = deps;
   const now = (): string => clock.now().toISOString();
   const mustGet = async (id: string): Promise<ProductRecord> => {
@@ -86,6 +86,9 @@ export function createCatalogService(deps: { repos: Repositories; clock: Clock; 
       const type = sniffImageType(bytes);
       if (type === null) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The product image is not a JPEG, PNG, WebP or GIF.');
       if (bytes.length > MAX_PRODUCT_IMAGE_BYTES) throw new AppError('IMAGE_TOO_LARGE', `Product images are limited to ${MAX_PRODUCT_IMAGE_BYTES} bytes.`);
+      // Kiosks display these bytes as they are: decode once here so a corrupt file or a
+      // decompression bomb is refused now instead of freezing a kiosk later.
+      await decodeImage(bytes, { maxPixels: deps.maxImagePixels });
       const p = await repos.products.setImage(id, { bytes, type: IMAGE_MIME[type] }, now());
       if (!p) throw new AppError('PRODUCT_NOT_FOUND', `No product ${id}.`);
       events.send('catalog.changed', { productIds: [id] });
