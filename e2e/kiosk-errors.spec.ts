@@ -55,6 +55,46 @@ describe('kiosk error states', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'kiosk-error-denied.png') });
   });
 
+  it.skipIf(!hasDataset)('recovers from an unplugged camera without a reload, and refuses a wrong kiosk token in teach mode', async () => {
+    const dir = join(DATASET_DIR, 'val', 'Kiwi');
+    const video = await makeFakeCamera([join(dir, readdirSync(dir).sort()[0] ?? '')], join(ARTIFACTS_DIR, 'kiosk-unplug.y4m'), 2);
+    const browser = await launchChromium({ fakeCamera: video });
+    browsers.push(browser);
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    await page.goto(`${server.url}/?token=not-the-kiosk-token`);
+    await page.waitForFunction(() => {
+      const s = (window as unknown as { __mirror?: { stats(): Stats } }).__mirror?.stats();
+      return s?.boot === 'ready' && s.camera === 'live';
+    }, undefined, { timeout: WAIT });
+
+    // Unplugging ends the track; Chromium's fake device cannot be unplugged, so fire what it would.
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      const stream = document.querySelector('video')?.srcObject as MediaStream;
+      stream.getVideoTracks()[0]?.dispatchEvent(new Event('ended'));
+    });
+    await page.getByTestId('camera-ended').waitFor({ timeout: WAIT });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'kiosk-error-unplugged.png') });
+    await page.waitForFunction(() => (window as unknown as { __mirror: { stats(): Stats } }).__mirror.stats().camera === 'live', undefined, { timeout: WAIT });
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+    // A wrong token: the first save is refused, teach mode locks again and says why; nothing is stored.
+    await page.keyboard.press('t');
+    const input = page.getByTestId('teach-label');
+    await input.fill('Kiwi');
+    await input.dispatchEvent('change');
+    await page.getByTestId('teach-hold').hover();
+    await page.mouse.down();
+    await expect.poll(() => page.locator('.teach-message').allInnerTexts(), { timeout: WAIT }).toEqual(['That token was refused.']);
+    await page.mouse.up();
+    await page.getByTestId('teach-locked').waitFor({ timeout: WAIT });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'kiosk-error-bad-token.png') });
+    expect(await page.getByTestId('teach-locked').innerText()).toContain('That token was refused.');
+    const labels = (await (await fetch(`${server.url}/api/labels`)).json()) as { labels: unknown[] };
+    expect(labels.labels).toEqual([]);
+    await browser.close();
+  });
+
   it.skipIf(!hasDataset)('shows an offline banner and keeps recognising while the server is down, then reconnects', async () => {
     const dir = join(DATASET_DIR, 'val', 'Banana');
     const video = await makeFakeCamera([join(dir, readdirSync(dir).sort()[0] ?? '')], join(ARTIFACTS_DIR, 'kiosk-offline.y4m'), 2);

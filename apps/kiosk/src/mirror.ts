@@ -194,6 +194,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   let machine = initialPhaseState(now());
   let lastRecordAt = Number.NEGATIVE_INFINITY;
   let localSeq = 0;
+  let held = false;
+  let lockOnRelease = false;
   let saveChain: Promise<void> = Promise.resolve();
   const events: KioskEvent[] = [];
   const recCache = new Map<string, Product[]>();
@@ -495,8 +497,11 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       view.teach.thumbs = view.teach.thumbs.filter((x) => x.key !== localId);
       if (isAppError(err) && (err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN')) {
         storage.removeItem(TOKEN_STORAGE_KEY);
-        view.teach.unlocked = false;
         view.teach.recording = false;
+        // Swapping the panel under a held finger would turn the release into a click on
+        // whatever the token form puts there: lock once the button is let go.
+        if (held) lockOnRelease = true;
+        else view.teach.unlocked = false;
         teachMessage(t('teachBadToken'));
       } else {
         teachMessage(t('teachSaveFailed', { reason: reason(err) }));
@@ -581,8 +586,17 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
         teachMessage(t('teachNeedLabel'));
         return;
       }
+      held = on;
+      if (!on && lockOnRelease) {
+        lockOnRelease = false;
+        // After the release's click has been dispatched (same input task), not before.
+        setTimeout(() => {
+          view.teach.unlocked = false;
+          emit();
+        }, 250);
+      }
       if (on && !view.teach.recording) view.teach.recorded = 0;
-      view.teach.recording = on && view.teach.unlocked;
+      view.teach.recording = on && view.teach.unlocked && storage.getItem(TOKEN_STORAGE_KEY) !== null;
       // A save error must stay readable after the button is released.
       if (on) view.teach.message = null;
       emit();
