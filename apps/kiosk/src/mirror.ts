@@ -552,7 +552,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       camera.choose(deviceId);
     },
     async listCameras() {
-      return (await camera.devices()).map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
+      return (await camera.devices()).map((d, i) => ({ deviceId: d.deviceId, label: d.label || t('cameraN', { n: i + 1 }) }));
     },
     openTeach(open) {
       view.teach.open = open;

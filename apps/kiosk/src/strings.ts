@@ -53,6 +53,7 @@ const en = {
   teachPending: '{count} waiting to be saved',
   teachClose: 'Done',
   teachCamera: 'Camera',
+  cameraN: 'Camera {n}',
   teachLock: 'Forget token',
   teachOpen: 'Teach',
   teachNeedLabel: 'Type or pick a label first.',
