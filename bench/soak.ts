@@ -3,7 +3,7 @@
 // /api/classify {embedding}) and `--images` as uploaded pictures (the server embeds them), while
 // its resident memory is sampled from /proc. Then the kiosk page in Chromium (fake camera showing
 // the drawn demo products) recognises `--kiosk` frames back to back through its debug hook
-// (window.__mirror.benchmark), sampling tf.memory().numTensors and the JS heap.
+// (window.__mirror.benchmark), sampling tf.memory().numTensors and the JS heap after a forced GC.
 // "Flat" = the median of the last fifth of the samples at most 5 % above the median just after
 // warm-up (the first tenth is warm-up), and the same tensor count at the end as at the start.
 //
@@ -164,35 +164,39 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [];
     const series: Record<string, Sample[]> = {};
-    process.stderr.write(`soak: ${API} JSON recognitions…\n`);
-    const api = await soakApi(pid, API, async (i) => {
-      const res = await fetch(`${origin}/api/classify`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ embedding: makeQuery(refs, i, dim) }),
+    if (API > 0) {
+      process.stderr.write(`soak: ${API} JSON recognitions…\n`);
+      const api = await soakApi(pid, API, async (i) => {
+        const res = await fetch(`${origin}/api/classify`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ embedding: makeQuery(refs, i, dim) }),
+        });
+        if (!res.ok) throw new Error(String(res.status));
+        return (await res.json()) as ClassifyResponse;
       });
-      if (!res.ok) throw new Error(String(res.status));
-      return (await res.json()) as ClassifyResponse;
-    });
-    rows.push({ phase: 'api json embedding', ...api.row });
-    series.apiRss = api.rss;
+      rows.push({ phase: 'api json embedding', ...api.row });
+      series.apiRss = api.rss;
+    }
 
-    process.stderr.write(`soak: ${IMAGES} image recognitions (server embeds)…\n`);
-    const blobs = files.map((f) => new Blob([readFileSync(f)], { type: 'image/png' }));
-    const img = await soakApi(pid, IMAGES, async (i) => {
-      const form = new FormData();
-      form.append('image', blobs[i % blobs.length] ?? new Blob(), 'picture.png');
-      const res = await fetch(`${origin}/api/classify`, { method: 'POST', body: form });
-      if (!res.ok) throw new Error(String(res.status));
-      return (await res.json()) as ClassifyResponse;
-    });
-    rows.push({ phase: 'api image upload', ...img.row });
-    series.imageRss = img.rss;
+    if (IMAGES > 0) {
+      process.stderr.write(`soak: ${IMAGES} image recognitions (server embeds)…\n`);
+      const blobs = files.map((f) => new Blob([readFileSync(f)], { type: 'image/png' }));
+      const img = await soakApi(pid, IMAGES, async (i) => {
+        const form = new FormData();
+        form.append('image', blobs[i % blobs.length] ?? new Blob(), 'picture.png');
+        const res = await fetch(`${origin}/api/classify`, { method: 'POST', body: form });
+        if (!res.ok) throw new Error(String(res.status));
+        return (await res.json()) as ClassifyResponse;
+      });
+      rows.push({ phase: 'api image upload', ...img.row });
+      series.imageRss = img.rss;
+    }
 
     if (KIOSK > 0) {
       process.stderr.write(`soak: ${KIOSK} kiosk frames in Chromium…\n`);
       const video = await makeFakeCamera(files.slice(0, 4), join(ARTIFACTS_DIR, 'soak-camera.y4m'), 2);
-      const browser = await launchChromium({ fakeCamera: video, extraArgs: ['--enable-precise-memory-info'] });
+      const browser = await launchChromium({ fakeCamera: video, extraArgs: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
       try {
         const page = await browser.newPage({ viewport: { width: 720, height: 1280 } });
         await page.goto(`${origin}/`);
@@ -200,6 +204,8 @@ async function main(): Promise<void> {
         const stats = (): Promise<Stats> =>
           page.evaluate(() => {
             const s = (window as unknown as { __mirror: { stats(): { frames: number; numTensors: number; embedMs: number; fps: number; backend: string } } }).__mirror.stats();
+            // A full collection first: what is measured is what the page keeps, not GC timing.
+            (window as unknown as { gc?: () => void }).gc?.();
             const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
             return { frames: s.frames, numTensors: s.numTensors, embedMs: s.embedMs, fps: s.fps, backend: s.backend, heap };
           });
