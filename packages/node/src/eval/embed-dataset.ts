@@ -42,6 +42,8 @@ export async function embedDataset(
         ms += done.computeMs / done.computed;
       } else {
         const sample = paths.slice(0, TIMING_SAMPLE);
+        // Warm up first: the first call compiles kernels and would inflate the figure.
+        await embedder.embed([await decodeImage(await readFile(sample[0] ?? ''))]);
         const started = performance.now();
         const images = await Promise.all(sample.map(async (p) => decodeImage(await readFile(p))));
         await embedder.embed(images);
