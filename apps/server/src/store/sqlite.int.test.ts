@@ -48,4 +48,22 @@ describe('SQLite store', () => {
     expect(await s.events.count('teaching')).toBe(2);
     await s.close();
   });
+
+  it('runs a batch of statements all or nothing', async () => {
+    const s = openSqliteStore(dir, { moduleMigrations });
+    const r = await s.sql.batch([
+      { sql: 'INSERT INTO admin_notes (text) VALUES (?)', params: ['one'] },
+      { sql: 'INSERT INTO admin_notes (text) VALUES (?)', params: ['two'] },
+    ]);
+    expect(r).toEqual([{ changes: 1 }, { changes: 1 }]);
+    // The second statement fails (NOT NULL): the first must not stay behind.
+    await expect(
+      s.sql.batch([
+        { sql: 'INSERT INTO admin_notes (text) VALUES (?)', params: ['three'] },
+        { sql: 'INSERT INTO admin_notes (text) VALUES (?)', params: [null] },
+      ]),
+    ).rejects.toThrow(/NOT NULL/);
+    expect((await s.sql.all<{ text: string }>('SELECT text FROM admin_notes ORDER BY id')).map((n) => n.text)).toEqual(['kept', 'one', 'two']);
+    await s.close();
+  });
 });

@@ -393,10 +393,14 @@ function createRepositories(db: Db): Repositories {
     },
   };
 
+  const runBatch = db.transaction((statements: Parameters<SqlAccess['batch']>[0]) =>
+    statements.map((st) => ({ changes: db.prepare(st.sql).run(...(st.params ?? [])).changes })),
+  );
   const sql: SqlAccess = {
     all: async <T>(q: string, params: readonly unknown[] = []) => db.prepare(q).all(...params) as T[],
     get: async <T>(q: string, params: readonly unknown[] = []) => db.prepare(q).get(...params) as T | undefined,
     run: async (q, params = []) => ({ changes: db.prepare(q).run(...params).changes }),
+    batch: async (statements) => runBatch(statements),
   };
 
   return {

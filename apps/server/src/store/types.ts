@@ -143,6 +143,8 @@ export interface SqlAccess {
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   get<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
   run(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
+  /** Runs the statements in order in one transaction: all of them take effect, or none. */
+  batch(statements: readonly { sql: string; params?: readonly unknown[] }[]): Promise<{ changes: number }[]>;
 }
 
 /** Every repository of one store, and its lifecycle. */

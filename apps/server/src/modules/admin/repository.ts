@@ -208,10 +208,13 @@ export function createSqliteAdminRepositories(sql: SqlAccess): AdminRepositories
       }
     },
     async merge(from, into) {
-      const moved = (await sql.run('UPDATE examples SET label = ? WHERE label = ?', [into, from])).changes;
-      // Deleting the emptied label also drops its ranking and strategy (cascade); `into` keeps its own.
-      await sql.run('DELETE FROM labels WHERE name = ?', [from]);
-      return moved;
+      // One transaction: a crash between the two must not leave examples moved and the old label
+      // still listed. Deleting the emptied label also drops its ranking and strategy (cascade).
+      const [moved] = await sql.batch([
+        { sql: 'UPDATE examples SET label = ? WHERE label = ?', params: [into, from] },
+        { sql: 'DELETE FROM labels WHERE name = ?', params: [from] },
+      ]);
+      return moved?.changes ?? 0;
     },
   };
 
