@@ -19,8 +19,13 @@ export const ConfigSchema = z.object({
   maxUploadBytes: int(1024, 1 << 30).default(16 * 1024 * 1024).describe('Largest uploaded image, bytes'),
   maxImagePixels: int(1, 1e9).default(40_000_000).describe('Largest accepted image width × height, pixels'),
   maxBundleBytes: int(1024, 4 * 1024 * 1024 * 1024 - 1).default(512 * 1024 * 1024).describe('Largest import bundle, bytes'),
-  threshold: z.coerce.number().min(-1).max(1).default(0.6).describe('Initial cosine similarity under which a frame is "unknown" (then edited in the back office)'),
-  k: int(1, 50).default(5).describe('Initial number of nearest neighbours that vote'),
+  threshold: z.coerce
+    .number()
+    .min(-1)
+    .max(1)
+    .optional()
+    .describe('Initial cosine similarity under which a frame is "unknown" (then edited in the back office); default: the model preset\'s measured value (0.9925 for mobilenet-v2), 0.6 for other models'),
+  k: int(1, 50).default(1).describe('Initial number of nearest neighbours that vote (1 measured best)'),
   smoothingWindow: int(1, 60).default(5).describe('Initial number of frames a kiosk votes over'),
   idleTimeoutMs: int(1000, 3_600_000).default(30_000).describe('Initial kiosk idle timeout, ms'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level (logs go to stdout as JSON)'),

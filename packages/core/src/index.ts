@@ -28,6 +28,7 @@ export {
 export {
   BEST_PRESET,
   DEFAULT_PRESET,
+  defaultThreshold,
   findPreset,
   presetModelId,
   PRESETS,

@@ -1,5 +1,5 @@
 import { AppError, type ExampleSource, type ExampleView, type KioskEvent, type Settings, type SettingsPatch } from '@smartmirror/api';
-import { createClassifier, type Classifier, type Embedder, type Prediction } from '@smartmirror/core';
+import { createClassifier, defaultThreshold, type Classifier, type Embedder, type Prediction } from '@smartmirror/core';
 import { decodeImage } from '@smartmirror/node';
 import type { Config } from '../config.ts';
 import type { Clock, Ids } from '../deps.ts';
@@ -60,7 +60,7 @@ export async function createMirrorService(deps: {
   const modelId = embedder.info.id;
   const dim = embedder.info.dim;
   const defaults: Settings = {
-    threshold: config.threshold,
+    threshold: config.threshold ?? defaultThreshold(config.model),
     k: config.k,
     smoothingWindow: config.smoothingWindow,
     idleTimeoutMs: config.idleTimeoutMs,

@@ -2,6 +2,7 @@
 // platform (Node reads a directory or the nsfwjs package; a browser fetches from the server).
 // Cut layers, input ranges and flip TTA were chosen by measurement: see bench/accuracy.ts and
 // the README section "Models and accuracy".
+import { DEFAULT_THRESHOLD } from '../knn/classifier.ts';
 
 /** Where a preset's bytes live. */
 export type ModelSource =
@@ -24,6 +25,11 @@ export interface ModelPreset {
   cutLayers: readonly string[];
   /** Average with the mirrored image (2× compute). */
   flip: boolean;
+  /**
+   * Measured unknown threshold (cosine): the best-match similarity at which 90 % of correctly
+   * recognised taught products still pass, on photos of another session (bench/threshold.ts).
+   */
+  threshold: number;
 }
 
 /** Several presets embedded side by side (see combineEmbedders). */
@@ -33,6 +39,8 @@ export interface EnsemblePreset {
   description: string;
   /** Names of single-model presets. */
   members: readonly string[];
+  /** Measured unknown threshold of the joined vector, as for ModelPreset.threshold. */
+  threshold: number;
 }
 
 /** A named model or ensemble. */
@@ -49,6 +57,8 @@ export const PRESETS: readonly Preset[] = [
     inputRange: [-1, 1],
     cutLayers: ['block_10_depthwise_relu'],
     flip: false,
+    // ReLU6 features are all positive, so cosines crowd near 1.
+    threshold: 0.9925,
   },
   {
     kind: 'model',
@@ -59,6 +69,7 @@ export const PRESETS: readonly Preset[] = [
     inputRange: [-1, 1],
     cutLayers: ['conv_dw_13_relu'],
     flip: false,
+    threshold: 0.9609,
   },
   {
     kind: 'model',
@@ -69,12 +80,14 @@ export const PRESETS: readonly Preset[] = [
     inputRange: [0, 1],
     cutLayers: ['leaky_re_lu_14'],
     flip: false,
+    threshold: 0.8983,
   },
   {
     kind: 'ensemble',
     name: 'mobilenet-v1+darknet-tiny',
     description: 'MobileNet v1 and Darknet tiny side by side: the most accurate measured (adding mobilenet-v2 gains nothing significant)',
     members: ['mobilenet-v1', 'darknet-tiny'],
+    threshold: 0.9288,
   },
 ];
 
@@ -96,4 +109,9 @@ export function findPreset(name: string): Preset | undefined {
  */
 export function presetModelId(preset: Pick<ModelPreset, 'name' | 'cutLayers' | 'flip'>): string {
   return `${preset.name}@${preset.cutLayers.join('+')}${preset.flip ? '+flip' : ''}`;
+}
+
+/** The unknown threshold to start with for a model: its preset's measured one, else DEFAULT_THRESHOLD. */
+export function defaultThreshold(modelName: string): number {
+  return findPreset(modelName)?.threshold ?? DEFAULT_THRESHOLD;
 }

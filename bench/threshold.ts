@@ -1,0 +1,73 @@
+// Calibrates each preset's unknown threshold on photos from another shooting session: teach 5
+// photos of 20 random products from train/, then show every val/ photo. The threshold is the best
+// match similarity at which 90 % of the correctly recognised taught products still pass; the false
+// accepts are the never-taught products that pass it too. The presets' `threshold` comes from here.
+//   node --import tsx bench/threshold.ts > bench/results/threshold.json
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClassifier, PRESETS, selectBackend } from '@smartmirror/core';
+import { createEmbeddingCache, defaultModelsDir, embedDataset, listDataset, seededRandom, shuffled } from '@smartmirror/node';
+import { report, type Row } from './lib/report.ts';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(repo), 'shared', 'datasets', 'grocery-store');
+const EPISODES = 10;
+const KNOWN = 20;
+const SHOTS = 5;
+const TRAIN_PER_LABEL = 12;
+const RECALLS = [0.95, 0.9, 0.8];
+
+await selectBackend();
+const cache = createEmbeddingCache();
+const train = await listDataset(join(root, 'train'));
+const val = await listDataset(join(root, 'val'));
+const taughtPool = train.labels.flatMap((l) => train.items.filter((i) => i.label === l).slice(0, TRAIN_PER_LABEL));
+const rows: Row[] = [];
+
+for (const preset of PRESETS) {
+  const opts = { modelsDir: defaultModelsDir(), cache };
+  let trainVectors: Float32Array[];
+  let valVectors: Float32Array[];
+  try {
+    trainVectors = (await embedDataset(preset.name, taughtPool.map((i) => i.path), opts)).vectors;
+    valVectors = (await embedDataset(preset.name, val.items.map((i) => i.path), opts)).vectors;
+  } catch (err) {
+    process.stderr.write(`skip ${preset.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    continue;
+  }
+  const random = seededRandom(7);
+  const correct: number[] = [];
+  const unseen: number[] = [];
+  let knownShown = 0;
+  for (let e = 0; e < EPISODES; e++) {
+    const known = new Set(shuffled(train.labels, random).slice(0, KNOWN));
+    const classifier = createClassifier({ k: 1, threshold: -1 });
+    for (const label of known) {
+      const rowsOfLabel = taughtPool.flatMap((it, i) => (it.label === label ? [i] : []));
+      for (const i of shuffled(rowsOfLabel, random).slice(0, SHOTS)) {
+        classifier.add({ id: `${e}:${i}`, label, embedding: trainVectors[i] ?? new Float32Array() });
+      }
+    }
+    val.items.forEach((it, i) => {
+      const p = classifier.predict(valVectors[i] ?? new Float32Array());
+      if (!known.has(it.label)) unseen.push(p.similarity);
+      else {
+        knownShown++;
+        if (p.label === it.label) correct.push(p.similarity);
+      }
+    });
+  }
+  correct.sort((a, b) => a - b);
+  for (const recall of RECALLS) {
+    const threshold = correct[Math.floor((1 - recall) * correct.length)] ?? 1;
+    rows.push({
+      preset: preset.name,
+      recallOfCorrect: recall,
+      threshold: Number(threshold.toFixed(4)),
+      falseAccepts: unseen.filter((s) => s >= threshold).length / unseen.length,
+      closedSetAccuracy: correct.length / knownShown,
+      presetThreshold: preset.threshold,
+    });
+  }
+}
+report('threshold', rows, { episodes: EPISODES, known: KNOWN, shots: SHOTS, taught: `train, first ${TRAIN_PER_LABEL} per product`, shown: 'val (another session)' });
