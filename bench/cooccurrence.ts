@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCooccurrenceCounter, createCooccurrenceModel, type CooccurrenceCounts } from '@smartmirror/core';
+import { createCooccurrenceCounter, createCooccurrenceModel, seededRandom, type CooccurrenceCounts } from '@smartmirror/core';
 import { report, type Row } from './lib/report.ts';
 
 const VARIANTS = ['dense', 'sparse', 'naive-strings'] as const;
@@ -25,17 +25,6 @@ const LINES = Number(values.lines);
 const PRODUCTS = Number(values.products);
 const SEED = Number(values.seed);
 
-/** mulberry32: small, fast and reproducible across machines. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Calls `line` LINES times: orders of 1–8 lines (mean ~4), products drawn with a Zipf-like skew
@@ -43,7 +32,7 @@ function rng(seed: number): () => number {
  * are real associations to find), 3 % duplicate lines and 1 % returns (negative quantity).
  */
 function generate(line: (orderId: string, productId: string, qty: number) => void): void {
-  const rand = rng(SEED);
+  const rand = seededRandom(SEED);
   const pick = (): number => Math.min(PRODUCTS - 1, Math.floor(PRODUCTS * rand() ** 2.5));
   let emitted = 0;
   let order = 0;

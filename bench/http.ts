@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { ClassifyResponse, KioskConfigResponse } from '@smartmirror/api';
+import { seededRandom } from '@smartmirror/core';
 import { openStore } from '@smartmirror/server';
 import { DATASET_DIR, hasDataset } from '../e2e/lib/browser.ts';
 import { startServer } from '../e2e/lib/server.ts';
@@ -29,17 +30,6 @@ const LABELS = Number(values.labels);
 const SECONDS = Number(values.seconds);
 const CONCURRENCY = values.concurrency.split(',').map(Number);
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run stores the same vectors. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const unit = (v: Float32Array): Float32Array => {
   const n = Math.hypot(...v);
@@ -98,7 +88,7 @@ try {
   await server.stop();
   const { id: modelId, dim } = cfg.model;
   const repos = openStore({ dataDir });
-  const random = rng(42);
+  const random = seededRandom(42);
   // Examples cluster around one centre per label, like photos of one product.
   const centres = Array.from({ length: LABELS }, () => unit(new Float32Array(dim).map(() => random() - 0.5)));
   const rows = Array.from({ length: EXAMPLES }, (_, i) => {

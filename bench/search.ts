@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as knn from '@tensorflow-models/knn-classifier';
-import { createClassifier, type Classifier, type ClassifierOptions } from '@smartmirror/core';
+import { createClassifier, seededRandom, type Classifier, type ClassifierOptions } from '@smartmirror/core';
 import { report, type Row } from './lib/report.ts';
 
 const { values } = parseArgs({
@@ -31,17 +31,6 @@ const QUERIES = Number(values.queries);
 const ANCHOR_QUERIES = Number(values['anchor-queries']);
 const K = Number(values.k);
 
-/** mulberry32: small, fast and reproducible across machines. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` random unit vectors (Gaussian via Box–Muller, so directions are uniform). */
 function unitVectors(count: number, dim: number, next: () => number): Float32Array[] {
@@ -59,7 +48,7 @@ function unitVectors(count: number, dim: number, next: () => number): Float32Arr
   });
 }
 
-const next = rng(Number(values.seed));
+const next = seededRandom(Number(values.seed));
 const stored = unitVectors(N, DIM, next);
 const labelOf = (i: number): string => `label-${i % LABELS}`;
 // Queries near stored examples (the realistic case: the product was taught), plus noise.

@@ -50,3 +50,4 @@ export {
 export { crc32 } from './bundle/crc32.ts';
 export { createSmoother, SMOOTHER_DEFAULTS, type Smoother, type SmootherFrame, type SmootherOptions, type SmootherPhase, type SmootherState, type SmootherUpdate } from './smoothing/smoother.ts';
 export { calibrateThreshold, type CalibrationOptions, type LabelledEmbedding, type ThresholdCalibration } from './knn/calibrate.ts';
+export { seededRandom } from './random.ts';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { RawImage } from '@smartmirror/core';
+import { seededRandom, type RawImage } from '@smartmirror/core';
 import type { DemoArt, DemoProduct } from './catalog.ts';
 
 /** Side of the drawn product images, px. */
@@ -121,17 +121,6 @@ export async function drawDemoPixels(product: DemoProduct, variant: DemoVariant 
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 3 };
 }
 
-// Small seeded PRNG: the demo examples must be the same on every machine.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BACKGROUNDS = ['#f4f1ea', '#ffffff', '#e9eef2', '#f2e8e1', '#dfe7dc', '#d9d9d9', '#2b2b2b'];
 
@@ -140,7 +129,7 @@ const BACKGROUNDS = ['#f4f1ea', '#ffffff', '#e9eef2', '#f2e8e1', '#dfe7dc', '#d9
  * zooms, shifts and backgrounds, as a phone screen or printout held up to the camera would show.
  */
 export function demoVariants(count: number, seed = 1): DemoVariant[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const out: DemoVariant[] = [{}];
   for (let i = 1; i < count; i++) {
     out.push({
