@@ -1,21 +1,5 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const bin = fileURLToPath(new URL('../bin/smartmirror.js', import.meta.url));
-const run = promisify(execFile);
-
-/** Runs the real `smartmirror` binary; resolves with its exit code and output. */
-export async function smartmirror(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+import { smartmirror } from '../test/run.ts';
 
 describe('smartmirror binary', () => {
   it('prints help and exits 0', async () => {

@@ -1,28 +1,14 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smartmirror } from '../../test/run.ts';
 import { loadConfig, openStore, type Config } from '@smartmirror/server';
 import { formatDoctor, runDoctor, type DoctorCheck, type DoctorDeps } from './doctor.ts';
 
-const bin = fileURLToPath(new URL('../../bin/smartmirror.js', import.meta.url));
-const run = promisify(execFile);
-
-async function smartmirror(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 const byName = (checks: DoctorCheck[], name: string): DoctorCheck => {
   const c = checks.find((x) => x.name === name);

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -6,26 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smartmirror } from '../../test/run.ts';
 
-const bin = fileURLToPath(new URL('../../bin/smartmirror.js', import.meta.url));
-const run = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const modelsDir = join(dirname(repo), 'shared', 'models');
 const present = existsSync(join(modelsDir, 'darknet-tiny', 'model.json'));
 if (!present) console.warn(`model pull: skipping, ${modelsDir}/darknet-tiny is absent`);
-
-// Same runner as main.int.test.ts; importing that file would run its tests twice.
-async function smartmirror(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe('smartmirror model list', () => {
   it('lists every preset with where it is found', async () => {
