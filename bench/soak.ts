@@ -10,8 +10,6 @@
 //   nice -n 10 node --import tsx bench/soak.ts [--api 50000] [--images 300] [--kiosk 5000] [--concurrency 4]
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +18,7 @@ import type { ClassifyResponse } from '@smartmirror/api';
 import { embedFiles, loadNodeEmbedder } from '@smartmirror/node';
 import { ARTIFACTS_DIR, launchChromium, makeFakeCamera } from '../e2e/lib/browser.ts';
 import { report, type Row } from './lib/report.ts';
+import { freePort } from '../e2e/lib/server.ts';
 
 const { values } = parseArgs({
   options: {
@@ -65,14 +64,6 @@ function growthPct(samples: Sample[], total: number): number {
 function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? 0) * 1024;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 function normalised(v: Float32Array): number[] {

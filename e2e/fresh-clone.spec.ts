@@ -1,7 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { LabelsResponse, ProductsResponse } from '@smartmirror/api';
 import { ARTIFACTS_DIR, launchChromium, makeFakeCamera } from './lib/browser.ts';
+import { freePort } from './lib/server.ts';
 
 // The README's promise, checked from scratch: a clone of the committed HEAD, `npm ci` from the npm
 // cache, `npm start` with an empty data folder → kiosk and back office with the demo catalog,
@@ -17,14 +16,6 @@ import { ARTIFACTS_DIR, launchChromium, makeFakeCamera } from './lib/browser.ts'
 const run = promisify(execFile);
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const skip = process.env.SMARTMIRROR_SKIP_FRESH_CLONE === '1';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe.skipIf(skip)('fresh clone: npm ci && npm start', () => {
   const work = mkdtempSync(join(tmpdir(), 'ship-fresh-'));

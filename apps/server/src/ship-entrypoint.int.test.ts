@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassifyResponse, ProductsResponse } from '@smartmirror/api';
 import { DEMO_PRODUCTS, drawDemoProduct } from './demo/index.ts';
+import { freePort } from '../../../e2e/lib/server.ts';
 
 // No Docker engine on the build machines, so the image's start command is run as a plain process:
 // the Dockerfile's ENTRYPOINT + CMD (without tini) with its ENV, on an empty data folder.
@@ -18,14 +17,6 @@ const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 const directive = (op: string): string => [...runtime.matchAll(new RegExp(`^${op}\\s+(.*)$`, 'gm'))].at(-1)?.[1] ?? '';
 const command = [...(JSON.parse(directive('ENTRYPOINT')) as string[]), ...(JSON.parse(directive('CMD')) as string[])];
 const imageEnv = Object.fromEntries([...directive('ENV').matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 interface Proc {
   child: ChildProcess;
