@@ -11,3 +11,4 @@ export { createFileTokenStore, resolveToken, tokenFile, type TokenStore } from '
 export type * from './store/types.ts';
 export { openLocalMirror, type LocalMirror } from './local.ts';
 export { randomToken } from './auth.ts';
+export { classifyWithRecommendations } from './services/classify.ts';

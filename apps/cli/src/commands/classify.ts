@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { AppError, type ClassifyResponse } from '@smartmirror/api';
-import { openLocalMirror } from '@smartmirror/server';
+import { AppError } from '@smartmirror/api';
+import { classifyWithRecommendations, openLocalMirror } from '@smartmirror/server';
 import type { RegisterCommand } from './index.ts';
 import { storeConfig, withStoreOptions, type StoreFlags } from './serve.ts';
 
@@ -19,16 +19,7 @@ export const registerClassify: RegisterCommand = (program: Command) => {
         const mirror = await local.mirror();
         const [prepared] = await mirror.embedImages([bytes]);
         if (!prepared) throw new AppError('INTERNAL', 'No embedding.');
-        const p = mirror.classify(prepared.embedding);
-        const answer: ClassifyResponse = {
-          label: p.label,
-          unknown: p.unknown,
-          confidence: p.confidence,
-          similarity: p.similarity,
-          neighbours: p.neighbours,
-          modelId: mirror.modelId,
-          recommendations: p.label === null ? [] : await local.catalog.recommendations(p.label),
-        };
+        const { answer, prediction: p } = await classifyWithRecommendations(mirror, local.catalog, prepared.embedding);
         if (o.json) {
           process.stdout.write(`${JSON.stringify(answer)}\n`);
         } else {

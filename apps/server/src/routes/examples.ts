@@ -18,6 +18,7 @@ import type { PreparedExample } from '../services/mirror.ts';
 import { thumbnailFromBase64 } from '../thumbnails.ts';
 import type { RegisterRoutes } from './context.ts';
 import { MAX_UPLOAD_TOTAL_FACTOR, readFileParts } from './uploads.ts';
+import { classifyWithRecommendations } from '../services/classify.ts';
 
 const tags = ['labels and examples'];
 
@@ -154,16 +155,7 @@ export const registerExampleRoutes: RegisterRoutes = (app, ctx) => {
         checkModel(body.modelId);
         embedding = parseEmbedding(body.embedding, mirror.dim);
       }
-      const p = mirror.classify(embedding);
-      return {
-        label: p.label,
-        unknown: p.unknown,
-        confidence: p.confidence,
-        similarity: p.similarity,
-        neighbours: p.neighbours,
-        modelId: mirror.modelId,
-        recommendations: p.label === null ? [] : await ctx.catalog.recommendations(p.label),
-      };
+      return (await classifyWithRecommendations(mirror, ctx.catalog, embedding)).answer;
     },
   );
 };
