@@ -317,6 +317,8 @@ class Int8Matrix implements VectorMatrix {
   dotAll(q: Float32Array, rows: number, out: Float32Array): void {
     const m = this.data;
     const d = this.dim;
+    // The float32 storage's loop, copied on purpose: one function fed both Float32Array and
+    // Int8Array rows would make this hot loop polymorphic for the JIT.
     const d4 = d - (d % 4);
     for (let r = 0, base = 0; r < rows; r++, base += d) {
       let s0 = 0;
