@@ -5,6 +5,9 @@
 /** How draw.ts renders a product. */
 export type DemoArt = 'banana' | 'apple' | 'orange' | 'avocado' | 'tomato' | 'carton' | 'tub' | 'box' | 'bag' | 'bottle';
 
+/** The full-bleed pattern behind a product's illustration: what tells the drawings apart most for a CNN. */
+export type DemoPattern = 'stripes' | 'dots' | 'checks' | 'chevrons' | 'bands' | 'waves' | 'rays' | 'diamonds' | 'bricks' | 'scales' | 'bubbles';
+
 /** One demo product with its illustration and recommendations. */
 export interface DemoProduct {
   /** Stable id (a SKU-like slug). */
@@ -18,6 +21,8 @@ export interface DemoProduct {
   art: DemoArt;
   /** Main and accent colours of the drawing (CSS colours). */
   colours: readonly [string, string];
+  /** Background pattern and its two colours; every product has its own pattern and colour pair. */
+  pattern: { kind: DemoPattern; colours: readonly [string, string] };
   /** Lower-case words matched against dataset folder names by `demo seed --from`. */
   keywords: readonly string[];
   /** Ids of the products recommended when this product is recognised, best first. */
@@ -34,6 +39,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['fruit', 'organic', 'breakfast'],
     art: 'banana',
     colours: ['#f7d538', '#6b4f1d'],
+    pattern: { kind: 'stripes', colours: ['#ffd600', '#1a1a1a'] },
     keywords: ['banana'],
     recommends: ['demo-granola', 'demo-yoghurt', 'demo-oat-milk'],
   },
@@ -45,6 +51,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['fruit', 'local'],
     art: 'apple',
     colours: ['#d7263d', '#2e7d32'],
+    pattern: { kind: 'dots', colours: ['#b71c1c', '#ffffff'] },
     keywords: ['apple', 'delicious', 'gala', 'lady', 'smith', 'granny', 'pink', 'royal', 'anjou', 'conference', 'kaiser', 'pear'],
     recommends: ['demo-granola', 'demo-yoghurt', 'demo-orange-juice'],
   },
@@ -56,6 +63,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['fruit', 'citrus'],
     art: 'orange',
     colours: ['#f28c28', '#2e7d32'],
+    pattern: { kind: 'checks', colours: ['#ff8f00', '#00695c'] },
     keywords: ['orange', 'satsumas', 'mandarin', 'lemon', 'lime', 'grapefruit', 'nectarine', 'peach', 'plum'],
     recommends: ['demo-orange-juice', 'demo-water', 'demo-granola'],
   },
@@ -67,6 +75,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['fruit', 'vegan'],
     art: 'avocado',
     colours: ['#3b5d22', '#c8d96f'],
+    pattern: { kind: 'chevrons', colours: ['#1b5e20', '#c6ff00'] },
     keywords: ['avocado', 'mango', 'papaya', 'kiwi', 'passion', 'pineapple', 'melon', 'watermelon', 'cantaloupe', 'honeydew', 'galia', 'pomegranate'],
     recommends: ['demo-tomato', 'demo-water', 'demo-coffee'],
   },
@@ -78,6 +87,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['vegetables', 'local'],
     art: 'tomato',
     colours: ['#e53935', '#388e3c'],
+    pattern: { kind: 'bands', colours: ['#d50000', '#00c853'] },
     keywords: ['tomato', 'pepper', 'cucumber', 'zucchini', 'aubergine', 'asparagus', 'cabbage', 'carrots', 'garlic', 'ginger', 'leek', 'onion', 'potato', 'beet', 'mushroom'],
     recommends: ['demo-avocado', 'demo-water', 'demo-oat-milk'],
   },
@@ -89,6 +99,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['dairy-free', 'vegan', 'breakfast'],
     art: 'carton',
     colours: ['#1e4f9c', '#e8eef7'],
+    pattern: { kind: 'waves', colours: ['#0d47a1', '#ffffff'] },
     keywords: ['milk', 'oat', 'oatly', 'soy', 'arla', 'garant', 'alpro', 'medium', 'standard', 'lactose', 'sour'],
     recommends: ['demo-coffee', 'demo-granola', 'demo-banana'],
   },
@@ -100,6 +111,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['drinks', 'breakfast'],
     art: 'carton',
     colours: ['#f57c00', '#fff3d6'],
+    pattern: { kind: 'rays', colours: ['#ff6d00', '#ffea00'] },
     keywords: ['juice', 'tropicana', 'bravo', 'god', 'morgon', 'smooth'],
     recommends: ['demo-orange', 'demo-granola', 'demo-coffee'],
   },
@@ -111,6 +123,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['dairy', 'breakfast'],
     art: 'tub',
     colours: ['#f5f0e1', '#8e44ad'],
+    pattern: { kind: 'diamonds', colours: ['#6a1b9a', '#fff8e1'] },
     keywords: ['yoghurt', 'soyghurt', 'oatghurt', 'natural', 'yoggi', 'cream', 'vanilla', 'strawberry', 'blueberry'],
     recommends: ['demo-granola', 'demo-banana', 'demo-apple'],
   },
@@ -122,6 +135,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['breakfast', 'cereal'],
     art: 'box',
     colours: ['#b5651d', '#ffe0a3'],
+    pattern: { kind: 'bricks', colours: ['#8d4e1a', '#ffcc80'] },
     keywords: ['granola', 'cereal', 'muesli'],
     recommends: ['demo-yoghurt', 'demo-oat-milk', 'demo-banana'],
   },
@@ -133,6 +147,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['coffee', 'fair-trade'],
     art: 'bag',
     colours: ['#3e2723', '#d7a86e'],
+    pattern: { kind: 'scales', colours: ['#2d1b14', '#c68b59'] },
     keywords: ['coffee', 'beans', 'espresso'],
     recommends: ['demo-oat-milk', 'demo-granola'],
   },
@@ -144,6 +159,7 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     tags: ['drinks'],
     art: 'bottle',
     colours: ['#4fc3f7', '#0d47a1'],
+    pattern: { kind: 'bubbles', colours: ['#01579b', '#80deea'] },
     keywords: ['water', 'sparkling', 'mineral'],
     recommends: ['demo-orange', 'demo-avocado'],
   },

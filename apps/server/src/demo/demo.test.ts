@@ -4,7 +4,7 @@ import { LabelName, ProductInput } from '@smartmirror/api';
 import type { Embedder, RawImage } from '@smartmirror/core';
 import type { ProductRecord, StoreDump } from '../store/types.ts';
 import { DEMO_FEATURED, DEMO_PRODUCTS, matchDemoProduct, recommendationsForLabel } from './catalog.ts';
-import { DEMO_IMAGE_SIZE, demoVariants, drawDemoPixels, drawDemoProduct } from './draw.ts';
+import { DEMO_IMAGE_SIZE, demoShowings, demoVariants, drawDemoPixels, drawDemoProduct, SHOW_BACKGROUNDS, TEACH_BACKGROUNDS } from './draw.ts';
 import { seedDemoCatalog, type DemoSeedDeps } from './seed.ts';
 
 describe('demo catalog', () => {
@@ -74,10 +74,29 @@ describe('demo drawings', () => {
     expect(demoVariants(5, 42)).toEqual(v);
     const p = DEMO_PRODUCTS[1]!;
     const base = await drawDemoPixels(p, {}, 64);
-    const moved = await drawDemoPixels(p, v[1], 64);
+    const moved = await drawDemoPixels(p, v[1] ?? {}, 64);
     expect(moved.width).toBe(64);
     expect(moved.channels).toBe(3);
     expect(meanAbsDiff(base, moved)).toBeGreaterThan(1);
+  });
+
+  it('gives every product its own background pattern and colours', () => {
+    expect(new Set(DEMO_PRODUCTS.map((p) => p.pattern.kind)).size).toBe(DEMO_PRODUCTS.length);
+    expect(new Set(DEMO_PRODUCTS.map((p) => p.pattern.colours.join())).size).toBe(DEMO_PRODUCTS.length);
+  });
+
+  it('checks recognition on showings that are never taught: other backgrounds, deterministic', async () => {
+    const shown = demoShowings(12, 7);
+    expect(demoShowings(12, 7)).toEqual(shown);
+    for (const bg of SHOW_BACKGROUNDS) expect(TEACH_BACKGROUNDS).not.toContain(bg);
+    for (const v of shown) {
+      expect(SHOW_BACKGROUNDS).toContain(v.background);
+      expect(v.scale).toBeGreaterThanOrEqual(0.7);
+    }
+    // A camera-sized frame (4:3) with the picture held up in it.
+    const png = await drawDemoProduct(DEMO_PRODUCTS[3]!, shown[0], 640, 480);
+    const meta = await sharp(png).metadata();
+    expect([meta.width, meta.height]).toEqual([640, 480]);
   });
 });
 

@@ -1,5 +1,15 @@
-export { DEMO_FEATURED, DEMO_PRODUCTS, matchDemoProduct, recommendationsForLabel, type DemoArt, type DemoProduct } from './catalog.ts';
-export { DEMO_IMAGE_SIZE, demoProductSvg, demoVariants, drawDemoPixels, drawDemoProduct, type DemoVariant } from './draw.ts';
+export { DEMO_FEATURED, DEMO_PRODUCTS, matchDemoProduct, recommendationsForLabel, type DemoArt, type DemoPattern, type DemoProduct } from './catalog.ts';
+export {
+  DEMO_IMAGE_SIZE,
+  demoProductSvg,
+  demoShowings,
+  demoVariants,
+  drawDemoPixels,
+  drawDemoProduct,
+  SHOW_BACKGROUNDS,
+  TEACH_BACKGROUNDS,
+  type DemoVariant,
+} from './draw.ts';
 export {
   DEFAULT_DEMO_VARIANTS,
   DEFAULT_PER_LABEL,

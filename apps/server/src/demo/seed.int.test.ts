@@ -9,7 +9,7 @@ import { drawDemoProduct } from './draw.ts';
 import { seedDemoCatalog, seedFromDataset } from './seed.ts';
 
 // Real SQLite and real image files; a stub embedder (mean colour) keeps it fast: the real
-// model's behaviour on the drawings is covered by ship-entrypoint.int.test.ts.
+// model's behaviour on the drawings is covered by recognition.int.test.ts.
 const embedder: Embedder = {
   info: { id: 'stub@1', inputSize: 32, inputRange: [0, 1], cutLayers: ['x'], dim: 3 },
   embed: (images: readonly RawImage[]) =>

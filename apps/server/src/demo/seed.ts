@@ -11,7 +11,7 @@ import { DEMO_PRODUCTS, recommendationsForLabel, type DemoProduct } from './cata
 import { demoVariants, drawDemoPixels, drawDemoProduct } from './draw.ts';
 
 /** Examples taught per demo product from its drawings. */
-export const DEFAULT_DEMO_VARIANTS = 6;
+export const DEFAULT_DEMO_VARIANTS = 24;
 
 /** Images taught per label by `seedFromDataset`. */
 export const DEFAULT_PER_LABEL = 10;
