@@ -64,7 +64,7 @@ export async function loadEmbedder(config: EmbedderConfig): Promise<Embedder> {
   const inputRange = config.inputRange ?? ([-1, 1] as const);
   const flip = config.flip ?? false;
   const batchSize = Math.max(1, config.batchSize ?? 8);
-  const model = await loadFeatureModel(config.io, config.cutLayers, `model ${config.id}`);
+  const model = await loadFeatureModel(config.io, config.cutLayers, `model ${config.id}`, inputSize);
   const forward = (batch: tf.Tensor4D): tf.Tensor2D =>
     tf.tidy(() => pooledEmbedding(model.run(flip ? tf.concat([batch, tf.reverse(batch, 2)], 0) : batch), flip));
   // One dry run learns the dimension and proves the cut layers accept this input size.

@@ -25,7 +25,7 @@ export interface ModelFiles {
 const BYTES_PER_DTYPE: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
 /** Bytes one weight takes on disk, from its shape and (quantised) dtype. */
-function weightBytes(entry: io.WeightsManifestEntry): number {
+export function weightBytes(entry: io.WeightsManifestEntry): number {
   const dtype = entry.quantization?.dtype ?? entry.dtype;
   const size = BYTES_PER_DTYPE[dtype];
   if (size === undefined) throw new AppError('MODEL_LOAD_FAILED', `Weight ${entry.name} has unsupported dtype ${dtype}.`);

@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import * as tfc from '@tensorflow/tfjs-converter';
 import { AppError, isAppError } from '@smartmirror/api';
 import { memoryIOHandler } from './artifacts.ts';
+import { headlessArtifacts } from './headless.ts';
 
 /** A network cut at some layers: maps an input batch to one raw output tensor per cut layer. */
 export interface FeatureModel {
@@ -23,7 +24,7 @@ function describe(err: unknown): string {
  * for layers models, node names for graph models). Errors: MODEL_LOAD_FAILED (unreadable or not
  * a model), MODEL_WEIGHTS_MISMATCH (missing weights, wrong shapes), MODEL_LAYER_NOT_FOUND.
  */
-export async function loadFeatureModel(handler: tf.io.IOHandler, cutLayers: readonly string[], where: string): Promise<FeatureModel> {
+export async function loadFeatureModel(handler: tf.io.IOHandler, cutLayers: readonly string[], where: string, inputSize?: number): Promise<FeatureModel> {
   if (cutLayers.length === 0) throw new AppError('MODEL_LAYER_NOT_FOUND', `${where}: no layer to cut at was given.`);
   if (!handler.load) throw new AppError('MODEL_LOAD_FAILED', `${where}: the model source cannot be read.`);
   let artifacts: tf.io.ModelArtifacts;
@@ -38,7 +39,10 @@ export async function loadFeatureModel(handler: tf.io.IOHandler, cutLayers: read
     throw new AppError('MODEL_LOAD_FAILED', `${where}: the model has no JSON topology.`);
   }
   const isGraph = Array.isArray((topology as { node?: unknown }).node);
-  return isGraph ? loadGraph(artifacts, topology as { node: { name?: unknown }[] }, cutLayers, where) : loadLayers(artifacts, cutLayers, where);
+  if (isGraph) return loadGraph(artifacts, topology as { node: { name?: unknown }[] }, cutLayers, where);
+  // Cutting before building frees the dropped head's weights and lets any input size through.
+  const headless = inputSize === undefined ? null : headlessArtifacts(artifacts, cutLayers, inputSize);
+  return loadLayers(headless ?? artifacts, cutLayers, where);
 }
 
 async function loadLayers(artifacts: tf.io.ModelArtifacts, cutLayers: readonly string[], where: string): Promise<FeatureModel> {
