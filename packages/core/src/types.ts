@@ -71,8 +71,15 @@ export interface ClassifierOptions {
   mode?: 'knn' | 'prototype';
   /** Cosine similarity under which the answer is `unknown`. Default chosen by benchmark. */
   threshold?: number;
-  /** Subtract the mean of the stored examples and re-normalise before comparing (helps few-shot). */
+  /** Subtract the mean of the stored examples and re-normalise before comparing; ignored while whitening. */
   centre?: boolean;
+  /**
+   * k-NN mode: compare in a metric fitted to the stored examples (within-label whitening), which
+   * measured +10 to +18 points at 5 shots; doubles the memory of the stored vectors. Default true.
+   */
+  whiten?: boolean;
+  /** Whitening: weight of the identity in the shrunk covariance, in (0, 1]. Default 0.2. */
+  shrinkage?: number;
   /** Storage precision of the vectors; int8 is 4× smaller. Default 'float32'. */
   precision?: 'float32' | 'int8';
   /** How many nearest examples a prediction returns for "why". Default 5. */

@@ -31,7 +31,9 @@ export interface CalibrationOptions {
 }
 
 /**
- * Suggests the classifier's open-set threshold for a target false-accept rate, by leave-one-out
+ * Suggests the open-set threshold of a cosine classifier (`whiten: false`; a whitened one's
+ * similarities depend on the whole taught set, so presets carry thresholds measured by
+ * bench/threshold.ts instead) for a target false-accept rate, by leave-one-out
  * over labelled embeddings (pure; O(n² · dim), SIMD-scanned: a few seconds for 3 000 × 1024):
  * - impostor score of each example: its best similarity to examples of OTHER labels — what the
  *   classifier would see if the example's product had never been taught;

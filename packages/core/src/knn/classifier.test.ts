@@ -32,8 +32,9 @@ function randomUnit(dim: number, seed: number): Float32Array {
   return v.map((x) => x / n);
 }
 
+/** A classifier filled with examples; plain cosine unless `whiten` is asked for (the maths below is cosine's). */
 function make(opts: ClassifierOptions, examples: [string, string, Float32Array][]): Classifier {
-  const c = createClassifier(opts);
+  const c = createClassifier({ whiten: false, ...opts });
   for (const [id, label, embedding] of examples) c.add({ id, label, embedding });
   return c;
 }
@@ -228,7 +229,7 @@ describe('createClassifier (centring)', () => {
   it('matches explicit centring of stored and query vectors', () => {
     const dim = 16;
     const xs = Array.from({ length: 12 }, (_, i) => randomUnit(dim, i + 1));
-    const c = createClassifier({ centre: true, k: 1, threshold: -1, neighbours: 12 });
+    const c = createClassifier({ whiten: false, centre: true, k: 1, threshold: -1, neighbours: 12 });
     xs.forEach((x, i) => c.add({ id: `e${i}`, label: `L${i % 3}`, embedding: x }));
     const mean = new Float32Array(dim);
     for (const x of xs) for (let j = 0; j < dim; j++) mean[j] = (mean[j] ?? 0) + (x[j] ?? 0) / xs.length;
@@ -252,7 +253,7 @@ describe('createClassifier (prototype mode, centred)', () => {
   it('compares the centred query with each label\'s centred mean', () => {
     const dim = 16;
     const xs = Array.from({ length: 12 }, (_, i) => randomUnit(dim, i + 40));
-    const c = createClassifier({ mode: 'prototype', centre: true, threshold: -1, neighbours: 3 });
+    const c = createClassifier({ whiten: false, mode: 'prototype', centre: true, threshold: -1, neighbours: 3 });
     xs.forEach((x, i) => c.add({ id: `e${i}`, label: `L${i % 3}`, embedding: x }));
     const mean = (vs: Float32Array[]): Float32Array => {
       const m = new Float32Array(dim);
@@ -276,8 +277,8 @@ describe('createClassifier (prototype mode, centred)', () => {
 describe('createClassifier (int8)', () => {
   it('gives similarities close to float32 and the same answers', () => {
     const dim = 256;
-    const f32 = createClassifier({ k: 3, threshold: 0, neighbours: 10 });
-    const i8 = createClassifier({ k: 3, threshold: 0, neighbours: 10, precision: 'int8' });
+    const f32 = createClassifier({ whiten: false, k: 3, threshold: 0, neighbours: 10 });
+    const i8 = createClassifier({ whiten: false, k: 3, threshold: 0, neighbours: 10, precision: 'int8' });
     for (let i = 0; i < 60; i++) {
       const e = { id: `e${i}`, label: `L${i % 6}`, embedding: randomUnit(dim, i + 1) };
       f32.add(e);
@@ -369,7 +370,7 @@ describe('createClassifier (storage)', () => {
 
   it('keeps working across growth and many swap-removes', () => {
     const dim = 8;
-    const c = createClassifier({ k: 1, threshold: -1, neighbours: 1 });
+    const c = createClassifier({ whiten: false, k: 1, threshold: -1, neighbours: 1 });
     for (let i = 0; i < 300; i++) c.add({ id: `e${i}`, label: `L${i % 7}`, embedding: randomUnit(dim, i + 1) });
     for (let i = 0; i < 300; i += 2) expect(c.remove(`e${i}`)).toBe(true);
     expect(c.size).toBe(150);

@@ -9,6 +9,7 @@ import type {
 } from '../types.ts';
 import { createVectorMatrix } from './matrix.ts';
 import type { Precision, VectorMatrix } from './matrix.ts';
+import { DEFAULT_SHRINKAGE, fitWhitening, whitenInto, whitenRows, whitenRowsScratch, type Whitening } from './whiten.ts';
 
 /**
  * Default neighbours per label that vote (k): 1, the best measured on the grocery photos at 1, 5
@@ -22,6 +23,12 @@ export const DEFAULT_K = 1;
 export const DEFAULT_THRESHOLD = 0.6;
 /** Default number of nearest examples returned for "why". */
 export const DEFAULT_NEIGHBOURS = 5;
+/**
+ * Share of the rows fitted that may change (added or removed) before the whitening is fitted
+ * again; rows added in between are whitened with the current fit. Refitting after a fixed
+ * fraction keeps the cost per added example O(d²) however large the set grows.
+ */
+export const REFIT_FRACTION = 0.25;
 /** Default softmax temperature, as a fraction of the headroom 1 − threshold (see createClassifier). */
 export const DEFAULT_TEMPERATURE = 0.1;
 /** Default width of the closeness sigmoid, as a fraction of the headroom 1 − threshold. */
@@ -33,6 +40,8 @@ interface Settings {
   mode: 'knn' | 'prototype';
   threshold: number;
   centre: boolean;
+  whiten: boolean;
+  shrinkage: number;
   precision: Precision;
   neighbours: number;
   temperature: number;
@@ -61,6 +70,11 @@ interface Settings {
  * fixed temperature would make the first near-uniform and the second needlessly sharp.
  * The answer is the label with the highest confidence; it is unknown when its b_l < threshold.
  *
+ * Whitening (default, knn mode): similarities are cosines after the metric fitted to the stored
+ * examples (see whiten.ts), which shrinks the directions photos of one product vary in. The
+ * stored rows are kept raw (snapshot, refit) and a whitened copy is scanned, so it takes twice
+ * the memory of plain cosine (`whiten: false`). It subsumes centring.
+ *
  * Centring subtracts the mean of the stored vectors from stored and query vectors and
  * re-normalises: cos(q − μ, x − μ). It is computed algebraically from the raw dot products
  * (q·x − q·μ − x·μ + μ·μ) / (|q − μ| |x − μ|), so the matrix stays raw and adding an example only
@@ -76,6 +90,8 @@ function resolve(opts: ClassifierOptions): Settings {
     mode: opts.mode ?? 'knn',
     threshold: opts.threshold ?? DEFAULT_THRESHOLD,
     centre: opts.centre ?? false,
+    whiten: opts.whiten ?? true,
+    shrinkage: opts.shrinkage ?? DEFAULT_SHRINKAGE,
     precision: opts.precision ?? 'float32',
     neighbours: opts.neighbours ?? DEFAULT_NEIGHBOURS,
     temperature: opts.temperature ?? DEFAULT_TEMPERATURE,
@@ -92,6 +108,7 @@ function resolve(opts: ClassifierOptions): Settings {
   }
   if (!(s.temperature > 0 && Number.isFinite(s.temperature))) bad(`temperature must be > 0, got ${s.temperature}`);
   if (!(s.softness > 0 && Number.isFinite(s.softness))) bad(`softness must be > 0, got ${s.softness}`);
+  if (!(s.shrinkage > 0 && s.shrinkage <= 1)) bad(`shrinkage must be in (0, 1], got ${s.shrinkage}`);
   if (s.mode !== 'knn' && s.mode !== 'prototype') bad(`mode must be 'knn' or 'prototype'`);
   if (s.precision !== 'float32' && s.precision !== 'int8') bad(`precision must be 'float32' or 'int8'`);
   return s;
@@ -147,14 +164,76 @@ class Store {
   readonly sum: Float64Array;
   /** Derived data (centring terms, prototypes) is stale after any change. */
   dirty = true;
+  /** The fitted metric and every row whitened with it (same row order as `matrix`). */
+  whitening: Whitening | null = null;
+  whitened: VectorMatrix | null = null;
+  private rowsFitted = 0;
+  private changesSinceFit = 0;
+  private readonly wOut: Float32Array;
+  private readonly wTmp: Float64Array;
 
   constructor(
     readonly dim: number,
-    precision: Precision,
-    simd: boolean,
+    private readonly precision: Precision,
+    private readonly simd: boolean,
   ) {
     this.matrix = createVectorMatrix(dim, precision, simd);
     this.sum = new Float64Array(dim);
+    this.wOut = new Float32Array(dim);
+    this.wTmp = new Float64Array(dim);
+  }
+
+  /** True when no metric is fitted or too much changed since the last fit (REFIT_FRACTION). */
+  get needsFit(): boolean {
+    return this.whitening === null || this.changesSinceFit > REFIT_FRACTION * this.rowsFitted;
+  }
+
+  /** Fits the metric to every stored row and whitens them all again. */
+  fit(shrinkage: number): void {
+    const w = fitWhitening(
+      {
+        n: this.n,
+        dim: this.dim,
+        row: (r, out) => this.matrix.get(r, out),
+        rowLabel: this.rowLabel,
+        labelCounts: this.labelCounts,
+        labelSums: this.labelSums,
+        sum: this.sum,
+      },
+      shrinkage,
+    );
+    const whitened = createVectorMatrix(this.dim, this.precision, this.simd);
+    whitened.reserve(Math.max(this.matrix.capacity, 1), 0);
+    this.whitening = w;
+    this.whitened = whitened;
+    // A chunk of rows at a time: whitenRows makes one pass over the factor per block of rows.
+    const chunk = 256;
+    const raw = new Float32Array(chunk * this.dim);
+    const out = new Float32Array(chunk * this.dim);
+    const tmp = new Float64Array(whitenRowsScratch(this.dim));
+    for (let r0 = 0; r0 < this.n; r0 += chunk) {
+      const count = Math.min(chunk, this.n - r0);
+      for (let b = 0; b < count; b++) this.matrix.get(r0 + b, raw, b * this.dim);
+      whitenRows(w, raw, count, out, tmp);
+      for (let b = 0; b < count; b++) whitened.set(r0 + b, out.subarray(b * this.dim, (b + 1) * this.dim));
+    }
+    this.rowsFitted = this.n;
+    this.changesSinceFit = 0;
+  }
+
+  /** Writes the whitened unit vector of `x` into `out`; false when no metric is fitted. */
+  whiten(x: Float32Array, out: Float32Array): boolean {
+    if (this.whitening === null) return false;
+    whitenInto(this.whitening, x, out, this.wTmp);
+    return true;
+  }
+
+  private whitenRow(row: number, unit: Float32Array): void {
+    const { whitening, whitened } = this;
+    if (whitening === null || whitened === null) return;
+    if (row + 1 > whitened.capacity) whitened.reserve(row + 1, row);
+    whitenInto(whitening, unit, this.wOut, this.wTmp);
+    whitened.set(row, this.wOut);
   }
 
   /** Appends a validated unit vector. The id must not be stored. */
@@ -186,6 +265,8 @@ class Store {
     this.ids[row] = id;
     this.idToRow.set(id, row);
     this.n = row + 1;
+    this.whitenRow(row, unit);
+    this.changesSinceFit++;
     this.dirty = true;
   }
 
@@ -209,6 +290,7 @@ class Store {
     const last = this.n - 1;
     if (row !== last) {
       this.matrix.move(last, row);
+      this.whitened?.move(last, row);
       this.rowLabel[row] = this.rowLabel[last] as number;
       const movedId = this.ids[last] as string;
       this.ids[row] = movedId;
@@ -216,6 +298,7 @@ class Store {
     }
     this.ids.length = last;
     this.n = last;
+    this.changesSinceFit++;
     this.dirty = true;
   }
 }
@@ -226,6 +309,8 @@ class KnnClassifier implements Classifier {
   private unit = new Float32Array(0);
   /** Normalised query (length dim). */
   private query = new Float32Array(0);
+  /** The query in the whitened space (length dim). */
+  private whitenedQuery = new Float32Array(0);
   /** Similarities of every stored row to the query (capacity rows). */
   private sims = new Float32Array(0);
   // Centring terms, valid while !store.dirty.
@@ -368,6 +453,11 @@ class KnnClassifier implements Classifier {
     return this.s.mode === 'prototype' ? this.predictPrototype(store) : this.predictKnn(store);
   }
 
+  /** Whitening applies to k-NN search; prototype mode keeps plain (or centred) cosine. */
+  private whitens(): boolean {
+    return this.s.whiten && this.s.mode === 'knn';
+  }
+
   private scratch(dim: number): Float32Array {
     if (this.query.length !== dim) this.query = new Float32Array(dim);
     return this.query;
@@ -377,6 +467,7 @@ class KnnClassifier implements Classifier {
   private refresh(store: Store): void {
     if (!store.dirty) return;
     const { dim, n } = store;
+    if (this.whitens() && store.needsFit) store.fit(this.s.shrinkage);
     const cap = store.matrix.capacity;
     if (this.sims.length < cap) this.sims = new Float32Array(cap);
     if (this.mean.length !== dim) this.mean = new Float32Array(dim);
@@ -387,7 +478,7 @@ class KnnClassifier implements Classifier {
       mm += m * m;
     }
     this.meanSq = mm;
-    if (this.s.centre && this.s.mode === 'knn') {
+    if (this.s.centre && this.s.mode === 'knn' && !this.s.whiten) {
       if (this.rowMean.length < cap) {
         this.rowMean = new Float32Array(cap);
         this.rowNorm = new Float32Array(cap);
@@ -436,8 +527,14 @@ class KnnClassifier implements Classifier {
     const { n } = store;
     const sims = this.sims;
     const q = this.query;
-    store.matrix.dotAll(q, n, sims);
-    if (this.s.centre && n >= 2) {
+    if (this.whitens() && store.whitened !== null) {
+      if (this.whitenedQuery.length !== store.dim) this.whitenedQuery = new Float32Array(store.dim);
+      store.whiten(q, this.whitenedQuery);
+      store.whitened.dotAll(this.whitenedQuery, n, sims);
+    } else {
+      store.matrix.dotAll(q, n, sims);
+    }
+    if (this.s.centre && !this.whitens() && n >= 2) {
       let qm = 0;
       for (let j = 0; j < store.dim; j++) qm += (q[j] as number) * (this.mean[j] as number);
       const mm = this.meanSq;
