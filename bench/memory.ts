@@ -16,10 +16,10 @@ import { report, type Row } from './lib/report.ts';
 
 const VARIANTS = {
   baseline: null,
-  'float32 simd': { precision: 'float32', simd: true },
-  'int8 simd': { precision: 'int8', simd: true },
-  'float32 js': { precision: 'float32', simd: false },
-  'int8 js': { precision: 'int8', simd: false },
+  'float32 simd': { precision: 'float32', simd: true, whiten: false },
+  'int8 simd': { precision: 'int8', simd: true, whiten: false },
+  'float32 js': { precision: 'float32', simd: false, whiten: false },
+  'int8 js': { precision: 'int8', simd: false, whiten: false },
 } as const satisfies Record<string, ClassifierOptions | null>;
 type Variant = keyof typeof VARIANTS;
 

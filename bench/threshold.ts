@@ -24,7 +24,13 @@ const val = await listDataset(join(root, 'val'));
 const taughtPool = train.labels.flatMap((l) => train.items.filter((i) => i.label === l).slice(0, TRAIN_PER_LABEL));
 const rows: Row[] = [];
 
-for (const preset of PRESETS) {
+/** The product's metric (whitened, the default) and plain cosine beside it, on the same episodes. */
+const METRICS = [
+  { metric: 'whitened', whiten: true },
+  { metric: 'cosine', whiten: false },
+] as const;
+
+for (const preset of PRESETS) for (const { metric, whiten } of METRICS) {
   const opts = { modelsDir: defaultModelsDir(), cache };
   let trainVectors: Float32Array[];
   let valVectors: Float32Array[];
@@ -41,7 +47,7 @@ for (const preset of PRESETS) {
   let knownShown = 0;
   for (let e = 0; e < EPISODES; e++) {
     const known = new Set(shuffled(train.labels, random).slice(0, KNOWN));
-    const classifier = createClassifier({ k: 1, threshold: -1 });
+    const classifier = createClassifier({ k: 1, threshold: -1, whiten });
     for (const label of known) {
       const rowsOfLabel = taughtPool.flatMap((it, i) => (it.label === label ? [i] : []));
       for (const i of shuffled(rowsOfLabel, random).slice(0, SHOTS)) {
@@ -62,11 +68,12 @@ for (const preset of PRESETS) {
     const threshold = correct[Math.floor((1 - recall) * correct.length)] ?? 1;
     rows.push({
       preset: preset.name,
+      metric,
       recallOfCorrect: recall,
       threshold: Number(threshold.toFixed(4)),
       falseAccepts: unseen.filter((s) => s >= threshold).length / unseen.length,
       closedSetAccuracy: correct.length / knownShown,
-      presetThreshold: preset.threshold,
+      presetThreshold: whiten ? preset.threshold : null,
     });
   }
 }

@@ -92,5 +92,10 @@ describe.skipIf(!present)('smartmirror eval on real photos', () => {
     const again = JSON.parse((await smartmirror(args, env)).stdout) as typeof report;
     expect(again.results).toEqual(report.results);
     expect(again.openSet).toEqual(report.openSet);
+    // The default metric is the whitened one; --no-whiten scores the same episodes with cosine.
+    const cosine = JSON.parse((await smartmirror([...args, '--no-whiten'], env)).stdout) as typeof report & { classifier: { whiten: boolean } };
+    expect((report as typeof cosine).classifier.whiten).toBe(true);
+    expect(cosine.classifier.whiten).toBe(false);
+    expect(cosine.results.map((r) => r.shots)).toEqual([1, 3]);
   });
 });

@@ -38,6 +38,8 @@ interface EvalFlags {
   k: string;
   mode: string;
   centre?: boolean;
+  /** Commander's `--no-whiten` sets this to false. */
+  whiten?: boolean;
   json?: boolean;
 }
 
@@ -73,7 +75,7 @@ export async function runEval(datasetDir: string, flags: EvalFlags): Promise<Eva
   if (!Number.isFinite(seed)) throw new AppError('BAD_REQUEST', `--seed must be a number, got "${flags.seed}".`);
   const k = positiveInt('k', flags.k);
   if (flags.mode !== 'knn' && flags.mode !== 'prototype') throw new AppError('BAD_REQUEST', `--mode must be knn or prototype, got "${flags.mode}".`);
-  const classifier: ClassifierOptions = { k, mode: flags.mode, centre: flags.centre ?? false };
+  const classifier: ClassifierOptions = { k, mode: flags.mode, centre: flags.centre ?? false, whiten: flags.whiten ?? true };
   const modelOpts = flags.modelsDir ? { modelsDir: flags.modelsDir } : {};
   // Fail on a bad dataset or an unknown model before any slow work.
   const dataset = await listDataset(datasetDir);
@@ -114,7 +116,7 @@ function printTable(r: EvalReport): void {
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
   const lines = [
     `model ${r.model} (dim ${r.dim}, ${r.msPerImage.toFixed(1)} ms/image), ${r.images} images of ${r.labels} labels`,
-    `classifier k=${r.classifier.k} mode=${r.classifier.mode} centre=${String(r.classifier.centre)}`,
+    `classifier k=${r.classifier.k} mode=${r.classifier.mode} whiten=${String(r.classifier.whiten)} centre=${String(r.classifier.centre)}`,
     '',
     'shots  accuracy  ±95 %     episodes',
     ...r.results.map((x) => `${String(x.shots).padStart(5)}  ${pct(x.accuracy).padStart(8)}  ${pct(x.ci95).padStart(7)}  ${String(x.episodes).padStart(8)}`),
@@ -142,7 +144,8 @@ export const registerEval: RegisterCommand = (program: Command) => {
     .option('--known <n>', 'labels taught in the open-set run; the rest are never seen', '20')
     .option('--k <n>', 'classifier: neighbours that vote', '1')
     .option('--mode <mode>', 'classifier: knn or prototype', 'knn')
-    .option('--centre', 'classifier: subtract the mean of stored examples')
+    .option('--centre', 'classifier: subtract the mean of stored examples (plain cosine only)')
+    .option('--no-whiten', 'classifier: plain cosine instead of the metric fitted to the taught examples')
     .option('--json', 'print one JSON object on stdout instead of a table')
     .action(async (dir: string, flags: EvalFlags) => {
       const report = await runEval(dir, flags);
