@@ -1,9 +1,14 @@
 // Soak: does a mirror stay flat over many recognitions? The real server binary on a temp data
 // folder seeded with the demo catalog gets `--api` recognitions as JSON embeddings (POST
-// /api/classify {embedding}) and `--images` as uploaded pictures (the server embeds them), while
-// its resident memory is sampled from /proc. Then the kiosk page in Chromium (fake camera showing
-// the drawn demo products) recognises `--kiosk` frames back to back through its debug hook
-// (window.__mirror.benchmark), sampling tf.memory().numTensors and the JS heap after a forced GC.
+// /api/classify {embedding}) and `--images` as uploaded pictures (the server embeds them). Then the
+// kiosk page in Chromium (fake camera showing the drawn demo products) recognises `--kiosk` frames
+// back to back through its debug hook (window.__mirror.benchmark), sampling tf.memory().numTensors.
+//
+// What is sampled is what a process KEEPS, not where its garbage collector happens to be: before
+// each sample the server gets a full GC through its inspector (it runs with --inspect on a loopback
+// port; HeapProfiler.collectGarbage, then Runtime.getHeapUsage) and the load pauses while its RSS
+// is read from /proc; the kiosk page gets the same through Chromium's DevTools protocol. Samples
+// taken mid-load with whatever garbage was pending made the page's heap swing 10–37 MiB.
 // "Flat" = the median of the last fifth of the samples at most 5 % above the median just after
 // warm-up (the first tenth is warm-up), and the same tensor count at the end as at the start.
 //
@@ -15,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { ClassifyResponse } from '@smartmirror/api';
+import { DEFAULT_PRESET } from '@smartmirror/core';
 import { embedFiles, loadNodeEmbedder } from '@smartmirror/node';
 import { ARTIFACTS_DIR, launchChromium, makeFakeCamera } from '../e2e/lib/browser.ts';
 import { report, type Row } from './lib/report.ts';
@@ -84,43 +90,81 @@ function makeQuery(refs: Float32Array[], i: number, dim: number): number[] {
   return normalised(v);
 }
 
-async function soakApi(pid: number, n: number, send: (i: number) => Promise<ClassifyResponse>): Promise<{ row: Row; rss: Sample[] }> {
-  const rss: Sample[] = [{ at: 0, value: rssOf(pid) }];
-  const every = Math.max(1, Math.floor(n / 100));
-  let next = 0;
-  let done = 0;
+// Runs in a child process (Node 20 has WebSocket only behind this flag): connects to the server's
+// inspector, collects garbage, prints the V8 heap use as JSON.
+const GC_CLIENT = `
+const ws = new WebSocket(process.argv[1]);
+let id = 0;
+const pending = new Map();
+const call = (method) => new Promise((resolve, reject) => { pending.set(++id, { resolve, reject }); ws.send(JSON.stringify({ id, method })); });
+ws.onmessage = (e) => { const m = JSON.parse(e.data); const p = pending.get(m.id); if (!p) return; pending.delete(m.id); if (m.error) p.reject(new Error(m.error.message)); else p.resolve(m.result); };
+ws.onerror = () => { console.error('inspector unreachable'); process.exit(1); };
+ws.onopen = async () => { await call('HeapProfiler.collectGarbage'); process.stdout.write(JSON.stringify(await call('Runtime.getHeapUsage'))); ws.close(); };
+`;
+
+/** A full GC in the server (through its inspector at `inspectorUrl`), a pause, then its RSS and V8 heap. */
+async function settledSample(pid: number, inspectorUrl: string): Promise<{ rss: number; heap: number }> {
+  const { stdout } = await run(process.execPath, ['--experimental-websocket', '-e', GC_CLIENT, inspectorUrl], { timeout: 30_000 });
+  const { usedSize } = JSON.parse(stdout) as { usedSize: number };
+  // Let the allocator hand freed pages back before /proc is read.
+  await new Promise((r) => setTimeout(r, 100));
+  return { rss: rssOf(pid), heap: usedSize };
+}
+
+/**
+ * `n` requests through `send`, `CONCURRENCY` at a time, in 100 rounds; after each round the load
+ * stops and the server is sampled settled (see settledSample).
+ */
+async function soakApi(pid: number, inspectorUrl: string, n: number, send: (i: number) => Promise<ClassifyResponse>): Promise<{ row: Row; rss: Sample[]; heap: Sample[] }> {
+  const first = await settledSample(pid, inspectorUrl);
+  const rss: Sample[] = [{ at: 0, value: first.rss }];
+  const heap: Sample[] = [{ at: 0, value: first.heap }];
+  const every = Math.max(1, Math.ceil(n / 100));
   let known = 0;
   let errors = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = next++; i < n; i = next++) {
-        try {
-          const r = await send(i);
-          if (r.label !== null) known++;
-        } catch {
-          errors++;
+  let busy = 0;
+  for (let from = 0; from < n; from += every) {
+    const to = Math.min(n, from + every);
+    let next = from;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < to; i = next++) {
+          try {
+            const r = await send(i);
+            if (r.label !== null) known++;
+          } catch {
+            errors++;
+          }
         }
-        done++;
-        if (done % every === 0) rss.push({ at: done, value: rssOf(pid) });
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
+      }),
+    );
+    busy += performance.now() - t0;
+    const s = await settledSample(pid, inspectorUrl);
+    rss.push({ at: to, value: s.rss });
+    heap.push({ at: to, value: s.heap });
+  }
+  const seconds = busy / 1000;
   const g = growthPct(rss, n);
+  const hg = growthPct(heap, n);
   return {
     rss,
+    heap,
     row: {
       requests: n,
       errors,
       recognisedPct: (known / n) * 100,
+      // Time under load only: the pauses for sampling are left out.
       perSecond: n / seconds,
       seconds,
       rssStartMiB: (rss[0]?.value ?? 0) / MiB,
       rssEndMiB: (rss.at(-1)?.value ?? 0) / MiB,
       rssGrowthPct: g,
+      jsHeapStartMiB: (heap[0]?.value ?? 0) / MiB,
+      jsHeapEndMiB: (heap.at(-1)?.value ?? 0) / MiB,
+      jsHeapGrowthPct: hg,
       // Shrinking is not a leak: only growth counts against flatness.
-      flat: g <= FLAT_PCT,
+      flat: g <= FLAT_PCT && hg <= FLAT_PCT,
     },
   };
 }
@@ -135,29 +179,39 @@ async function main(): Promise<void> {
     await run(process.execPath, [cli, 'demo', 'seed', '--data', data], { maxBuffer: 16 * MiB });
     const files = readdirSync(pictures).filter((f) => f.endsWith('.png')).sort().map((f) => join(pictures, f));
 
-    // Reference embeddings of the drawn products, with the server's default model.
-    const embedder = await loadNodeEmbedder('mobilenet-v2');
+    // Reference embeddings of the drawn products, with the server's default model (the server runs its default).
+    const embedder = await loadNodeEmbedder(DEFAULT_PRESET);
     const refs = (await embedFiles(embedder, files)).embeddings;
     const dim = embedder.info.dim;
     embedder.dispose();
 
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [cli, 'serve'], {
+    // --inspect on a free loopback port: the soak forces full GCs through it before sampling.
+    server = spawn(process.execPath, ['--inspect=127.0.0.1:0', cli, 'serve'], {
       env: { ...process.env, SMARTMIRROR_DATA: data, SMARTMIRROR_PORT: String(port), SMARTMIRROR_HOST: '127.0.0.1', SMARTMIRROR_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let serverErr = '';
+    server.stderr?.on('data', (b: Buffer) => {
+      serverErr += b.toString();
+      // The inspector's own notices (one pair per sample) are not the server's.
+      const lines = b.toString().split('\n').filter((l) => l && !/^(Debugger (attached|ending|listening)|For help, see)/.test(l));
+      if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
     });
     const pid = server.pid ?? 0;
     for (let i = 0; !(await fetch(`${origin}/api/health`).then((r) => r.ok, () => false)); i++) {
       if (i > 600 || server.exitCode !== null) throw new Error('server did not start');
       await new Promise((r) => setTimeout(r, 200));
     }
+    const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(serverErr)?.[1];
+    if (!inspectorUrl) throw new Error(`the server printed no inspector address:\n${serverErr}`);
 
     const rows: Row[] = [];
     const series: Record<string, Sample[]> = {};
     if (API > 0) {
       process.stderr.write(`soak: ${API} JSON recognitions…\n`);
-      const api = await soakApi(pid, API, async (i) => {
+      const api = await soakApi(pid, inspectorUrl, API, async (i) => {
         const res = await fetch(`${origin}/api/classify`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -168,12 +222,13 @@ async function main(): Promise<void> {
       });
       rows.push({ phase: 'api json embedding', ...api.row });
       series.apiRss = api.rss;
+      series.apiHeap = api.heap;
     }
 
     if (IMAGES > 0) {
       process.stderr.write(`soak: ${IMAGES} image recognitions (server embeds)…\n`);
       const blobs = files.map((f) => new Blob([readFileSync(f)], { type: 'image/png' }));
-      const img = await soakApi(pid, IMAGES, async (i) => {
+      const img = await soakApi(pid, inspectorUrl, IMAGES, async (i) => {
         const form = new FormData();
         form.append('image', blobs[i % blobs.length] ?? new Blob(), 'picture.png');
         const res = await fetch(`${origin}/api/classify`, { method: 'POST', body: form });
@@ -182,24 +237,30 @@ async function main(): Promise<void> {
       });
       rows.push({ phase: 'api image upload', ...img.row });
       series.imageRss = img.rss;
+      series.imageHeap = img.heap;
     }
 
     if (KIOSK > 0) {
       process.stderr.write(`soak: ${KIOSK} kiosk frames in Chromium…\n`);
       const video = await makeFakeCamera(files.slice(0, 4), join(ARTIFACTS_DIR, 'soak-camera.y4m'), 2);
-      const browser = await launchChromium({ fakeCamera: video, extraArgs: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
+      const browser = await launchChromium({ fakeCamera: video });
       try {
         const page = await browser.newPage({ viewport: { width: 720, height: 1280 } });
         await page.goto(`${origin}/`);
+        const cdp = await page.context().newCDPSession(page);
         type Stats = { frames: number; numTensors: number; embedMs: number; fps: number; backend: string; heap: number };
-        const stats = (): Promise<Stats> =>
-          page.evaluate(() => {
-            const s = (window as unknown as { __mirror: { stats(): { frames: number; numTensors: number; embedMs: number; fps: number; backend: string } } }).__mirror.stats();
-            // A full collection first: what is measured is what the page keeps, not GC timing.
-            (window as unknown as { gc?: () => void }).gc?.();
-            const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
-            return { frames: s.frames, numTensors: s.numTensors, embedMs: s.embedMs, fps: s.fps, backend: s.backend, heap };
+        const stats = async (): Promise<Stats> => {
+          // A full collection first, through the DevTools protocol (window.gc and
+          // performance.memory are coarse and depend on flags): what is measured is what the page
+          // keeps, not GC timing.
+          await cdp.send('HeapProfiler.collectGarbage');
+          const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+          const s = await page.evaluate(() => {
+            const m = (window as unknown as { __mirror: { stats(): { frames: number; numTensors: number; embedMs: number; fps: number; backend: string } } }).__mirror.stats();
+            return { frames: m.frames, numTensors: m.numTensors, embedMs: m.embedMs, fps: m.fps, backend: m.backend };
           });
+          return { ...s, heap: usedSize };
+        };
         await page.waitForFunction(() => ((window as unknown as { __mirror?: { stats(): { frames: number } } }).__mirror?.stats().frames ?? 0) > 3, undefined, {
           timeout: 300_000,
           polling: 500,
@@ -244,7 +305,12 @@ async function main(): Promise<void> {
         await browser.close();
       }
     }
+    // Which code ran: the commit, and whether the working tree differed from it.
+    const head = (await run('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
+    const dirty = (await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root })).stdout.trim() !== '';
     report('soak', rows, {
+      commit: head,
+      dirty,
       params: { api: API, images: IMAGES, kiosk: KIOSK, concurrency: CONCURRENCY, warmup: WARMUP, flatPct: FLAT_PCT },
       series: Object.fromEntries(Object.entries(series).map(([k, v]) => [k, v.map((s) => [s.at, s.value])])),
     });
