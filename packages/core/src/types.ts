@@ -75,7 +75,8 @@ export interface ClassifierOptions {
   centre?: boolean;
   /**
    * k-NN mode: compare in a metric fitted to the stored examples (within-label whitening), which
-   * measured +10 to +18 points at 5 shots; doubles the memory of the stored vectors. Default true.
+   * measured +10 to +18 points at 5 shots; costs 4 bytes per example and a d² solve per query,
+   * and a refit (O(n·d²)) after a quarter of the examples changed. Default true.
    */
   whiten?: boolean;
   /** Whitening: weight of the identity in the shrunk covariance, in (0, 1]. Default 0.2. */
@@ -84,7 +85,7 @@ export interface ClassifierOptions {
   precision?: 'float32' | 'int8';
   /** How many nearest examples a prediction returns for "why". Default 5. */
   neighbours?: number;
-  /** Softmax temperature sharing confidence between labels, as a fraction of 1 − threshold; smaller is sharper. Default 0.1. */
+  /** Softmax temperature sharing confidence between labels, as a fraction of 1 − threshold; smaller is sharper. Default 0.05. */
   temperature?: number;
   /** Width of the sigmoid that lowers confidence as the best match nears the threshold, as a fraction of 1 − threshold. Default 0.1. */
   softness?: number;

@@ -319,8 +319,11 @@ describe('createClassifier (scan kernels)', () => {
           const pa = a.predict(q);
           const pb = b.predict(q);
           expect(pa.label).toBe(pb.label);
-          expect(pa.neighbours.map((n) => n.id)).toEqual(pb.neighbours.map((n) => n.id));
-          expect(Math.abs(pa.similarity - pb.similarity)).toBeLessThan(precision === 'int8' ? 0.01 : 1e-5);
+          const tolerance = precision === 'int8' ? 0.01 : 1e-5;
+          // int8: the SIMD scan also quantises the query, so near ties (within its error) may swap.
+          if (precision === 'float32') expect(pa.neighbours.map((n) => n.id)).toEqual(pb.neighbours.map((n) => n.id));
+          pa.neighbours.forEach((n, i) => expect(Math.abs(n.similarity - (pb.neighbours[i]?.similarity ?? NaN))).toBeLessThan(tolerance));
+          expect(Math.abs(pa.similarity - pb.similarity)).toBeLessThan(tolerance);
         }
       }
     }

@@ -9,7 +9,7 @@ import type {
 } from '../types.ts';
 import { createVectorMatrix } from './matrix.ts';
 import type { Precision, VectorMatrix } from './matrix.ts';
-import { DEFAULT_SHRINKAGE, fitWhitening, whitenInto, whitenRows, whitenRowsScratch, type Whitening } from './whiten.ts';
+import { DEFAULT_SHRINKAGE, fitWhitening, prepareQuery, whitenedNorms, whiteningScratch, type Whitening, type WhiteningScratch } from './whiten.ts';
 
 /**
  * Default neighbours per label that vote (k): 1, the best measured on the grocery photos at 1, 5
@@ -17,20 +17,27 @@ import { DEFAULT_SHRINKAGE, fitWhitening, whitenInto, whitenRows, whitenRowsScra
  */
 export const DEFAULT_K = 1;
 /**
- * Fallback cosine similarity under which the answer is unknown, for models without a measured
- * threshold; similarity scales differ per model, so presets carry their own (ModelPreset.threshold).
+ * Fallback similarity under which the answer is unknown, for models without a measured threshold;
+ * similarity scales differ per model (whitened: 0.21–0.64 measured for the presets), so presets
+ * carry their own (ModelPreset.threshold) and `smartmirror eval --open-set` measures one for any
+ * other model (thresholdAt90Recall).
  */
 export const DEFAULT_THRESHOLD = 0.6;
 /** Default number of nearest examples returned for "why". */
 export const DEFAULT_NEIGHBOURS = 5;
 /**
  * Share of the rows fitted that may change (added or removed) before the whitening is fitted
- * again; rows added in between are whitened with the current fit. Refitting after a fixed
+ * again; rows added in between are measured with the current fit. Refitting after a fixed
  * fraction keeps the cost per added example O(d²) however large the set grows.
  */
 export const REFIT_FRACTION = 0.25;
-/** Default softmax temperature, as a fraction of the headroom 1 − threshold (see createClassifier). */
-export const DEFAULT_TEMPERATURE = 0.1;
+/**
+ * Default softmax temperature, as a fraction of the headroom 1 − threshold (see createClassifier).
+ * Measured with the whitened metric (bench/threshold.ts, photos of another session, confidence ≥
+ * the kiosk's 0.6): 0.1 named only 19 % of the taught products' photos with the best preset
+ * (2 % wrong); 0.05 names 48 % (3 % wrong) and the drawn demo products 88 of 88.
+ */
+export const DEFAULT_TEMPERATURE = 0.05;
 /** Default width of the closeness sigmoid, as a fraction of the headroom 1 − threshold. */
 export const DEFAULT_SOFTNESS = 0.1;
 
@@ -71,9 +78,10 @@ interface Settings {
  * The answer is the label with the highest confidence; it is unknown when its b_l < threshold.
  *
  * Whitening (default, knn mode): similarities are cosines after the metric fitted to the stored
- * examples (see whiten.ts), which shrinks the directions photos of one product vary in. The
- * stored rows are kept raw (snapshot, refit) and a whitened copy is scanned, so it takes twice
- * the memory of plain cosine (`whiten: false`). It subsumes centring.
+ * examples (see whiten.ts), which shrinks the directions photos of one product vary in. Rows
+ * stay raw: the query is transformed instead (u = C⁻¹(q − c), one d² solve) and the same raw scan
+ * gives x·u − c·u, divided by each row's whitened length (one float per row). So whitening costs
+ * 4 bytes per example, not a second copy. It subsumes centring.
  *
  * Centring subtracts the mean of the stored vectors from stored and query vectors and
  * re-normalises: cos(q − μ, x − μ). It is computed algebraically from the raw dot products
@@ -164,13 +172,12 @@ class Store {
   readonly sum: Float64Array;
   /** Derived data (centring terms, prototypes) is stale after any change. */
   dirty = true;
-  /** The fitted metric and every row whitened with it (same row order as `matrix`). */
+  /** The fitted metric, and each row's length in its space (same row order as `matrix`). */
   whitening: Whitening | null = null;
-  whitened: VectorMatrix | null = null;
+  whitenedNorm = new Float32Array(0);
   private rowsFitted = 0;
   private changesSinceFit = 0;
-  private readonly wOut: Float32Array;
-  private readonly wTmp: Float64Array;
+  private readonly wScratch: WhiteningScratch;
 
   constructor(
     readonly dim: number,
@@ -179,8 +186,7 @@ class Store {
   ) {
     this.matrix = createVectorMatrix(dim, precision, simd);
     this.sum = new Float64Array(dim);
-    this.wOut = new Float32Array(dim);
-    this.wTmp = new Float64Array(dim);
+    this.wScratch = whiteningScratch(dim);
   }
 
   /** True when no metric is fitted or too much changed since the last fit (REFIT_FRACTION). */
@@ -188,52 +194,28 @@ class Store {
     return this.whitening === null || this.changesSinceFit > REFIT_FRACTION * this.rowsFitted;
   }
 
-  /** Fits the metric to every stored row and whitens them all again. */
+  /** Fits the metric to the stored rows and measures every row in it again. */
   fit(shrinkage: number): void {
     const w = fitWhitening(
-      {
-        n: this.n,
-        dim: this.dim,
-        row: (r, out) => this.matrix.get(r, out),
-        rowLabel: this.rowLabel,
-        labelCounts: this.labelCounts,
-        labelSums: this.labelSums,
-        sum: this.sum,
-      },
+      { n: this.n, dim: this.dim, row: (r, out) => this.matrix.get(r, out), rowLabel: this.rowLabel },
       shrinkage,
     );
-    const whitened = createVectorMatrix(this.dim, this.precision, this.simd);
-    whitened.reserve(Math.max(this.matrix.capacity, 1), 0);
-    this.whitening = w;
-    this.whitened = whitened;
-    // A chunk of rows at a time: whitenRows makes one pass over the factor per block of rows.
+    // Rows are read a chunk at a time (dequantised when int8) into one reused buffer.
     const chunk = 256;
     const raw = new Float32Array(chunk * this.dim);
-    const out = new Float32Array(chunk * this.dim);
-    const tmp = new Float64Array(whitenRowsScratch(this.dim));
     for (let r0 = 0; r0 < this.n; r0 += chunk) {
       const count = Math.min(chunk, this.n - r0);
       for (let b = 0; b < count; b++) this.matrix.get(r0 + b, raw, b * this.dim);
-      whitenRows(w, raw, count, out, tmp);
-      for (let b = 0; b < count; b++) whitened.set(r0 + b, out.subarray(b * this.dim, (b + 1) * this.dim));
+      whitenedNorms(w, raw, count, this.whitenedNorm.subarray(r0, r0 + count), this.wScratch);
     }
+    this.whitening = w;
     this.rowsFitted = this.n;
     this.changesSinceFit = 0;
   }
 
-  /** Writes the whitened unit vector of `x` into `out`; false when no metric is fitted. */
-  whiten(x: Float32Array, out: Float32Array): boolean {
-    if (this.whitening === null) return false;
-    whitenInto(this.whitening, x, out, this.wTmp);
-    return true;
-  }
-
-  private whitenRow(row: number, unit: Float32Array): void {
-    const { whitening, whitened } = this;
-    if (whitening === null || whitened === null) return;
-    if (row + 1 > whitened.capacity) whitened.reserve(row + 1, row);
-    whitenInto(whitening, unit, this.wOut, this.wTmp);
-    whitened.set(row, this.wOut);
+  /** u = C⁻¹(q − c) for the raw scan (see prepareQuery); null when no metric is fitted. */
+  prepareQuery(q: Float32Array, u: Float32Array): { norm: number; offset: number } | null {
+    return this.whitening === null ? null : prepareQuery(this.whitening, q, u, this.wScratch);
   }
 
   /** Appends a validated unit vector. The id must not be stored. */
@@ -244,6 +226,9 @@ class Store {
       const rl = new Int32Array(this.matrix.capacity);
       rl.set(this.rowLabel.subarray(0, row));
       this.rowLabel = rl;
+      const wn = new Float32Array(this.matrix.capacity);
+      wn.set(this.whitenedNorm.subarray(0, row));
+      this.whitenedNorm = wn;
     }
     this.matrix.set(row, unit);
     let slot = this.labelSlot.get(label);
@@ -265,7 +250,7 @@ class Store {
     this.ids[row] = id;
     this.idToRow.set(id, row);
     this.n = row + 1;
-    this.whitenRow(row, unit);
+    if (this.whitening !== null) whitenedNorms(this.whitening, unit, 1, this.whitenedNorm.subarray(row, row + 1), this.wScratch);
     this.changesSinceFit++;
     this.dirty = true;
   }
@@ -290,7 +275,7 @@ class Store {
     const last = this.n - 1;
     if (row !== last) {
       this.matrix.move(last, row);
-      this.whitened?.move(last, row);
+      this.whitenedNorm[row] = this.whitenedNorm[last] as number;
       this.rowLabel[row] = this.rowLabel[last] as number;
       const movedId = this.ids[last] as string;
       this.ids[row] = movedId;
@@ -309,7 +294,7 @@ class KnnClassifier implements Classifier {
   private unit = new Float32Array(0);
   /** Normalised query (length dim). */
   private query = new Float32Array(0);
-  /** The query in the whitened space (length dim). */
+  /** The query transformed for the whitened scan, C⁻¹(q − c) (length dim). */
   private whitenedQuery = new Float32Array(0);
   /** Similarities of every stored row to the query (capacity rows). */
   private sims = new Float32Array(0);
@@ -527,10 +512,17 @@ class KnnClassifier implements Classifier {
     const { n } = store;
     const sims = this.sims;
     const q = this.query;
-    if (this.whitens() && store.whitened !== null) {
+    if (this.whitens() && store.whitening !== null) {
       if (this.whitenedQuery.length !== store.dim) this.whitenedQuery = new Float32Array(store.dim);
-      store.whiten(q, this.whitenedQuery);
-      store.whitened.dotAll(this.whitenedQuery, n, sims);
+      const u = this.whitenedQuery;
+      const { norm, offset } = store.prepareQuery(q, u) ?? { norm: 0, offset: 0 };
+      store.matrix.dotAll(u, n, sims);
+      const wn = store.whitenedNorm;
+      for (let r = 0; r < n; r++) {
+        const denom = norm * (wn[r] as number);
+        const c = denom > 1e-12 ? ((sims[r] as number) - offset) / denom : 0;
+        sims[r] = Math.max(-1, Math.min(1, c));
+      }
     } else {
       store.matrix.dotAll(q, n, sims);
     }

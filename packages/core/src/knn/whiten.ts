@@ -2,7 +2,9 @@
 // product vary (light, angle, background) are shrunk, directions that tell products apart are
 // kept, and cosine is then taken in that space. On the grocery photos this lifted 5-shot 1-NN
 // from 59 % to 76 % (mobilenet-v2) and from 78 % to 89 % (mobilenet-v1 + darknet-tiny); see
-// README "Models and accuracy". Pure float64 arithmetic, no tensors.
+// README "Models and accuracy". No tensors: the fit is float64 JavaScript, applying it is the
+// classifier's own SIMD dot-product scan over the inverse Cholesky factor.
+import { createVectorMatrix, type VectorMatrix } from './matrix.ts';
 
 /** Default weight of the identity in the covariance, λ in (1 − λ)·C + λ·(tr C / d)·I. */
 export const DEFAULT_SHRINKAGE = 0.2;
@@ -13,6 +15,13 @@ export const DEFAULT_SHRINKAGE = 0.2;
 const TOTAL_SCATTER_WEIGHT = 0.01;
 /** Rows accumulated per pass over the covariance matrix. */
 const BLOCK = 16;
+/**
+ * Default most rows the covariance is estimated from (evenly spaced over the store). A d × d
+ * covariance is well estimated from a few thousand rows once shrunk, and it bounds the scatter
+ * at O(8192 · d² / 2) however many examples are stored (measured: a whole fit of 8 192 × 1024-d
+ * takes 11 s on a shared 2-core machine, of which the scatter is most).
+ */
+export const DEFAULT_FIT_ROWS = 8192;
 
 /** What a fit reads: the stored unit rows and their label slots. */
 export interface WhiteningInput {
@@ -20,45 +29,72 @@ export interface WhiteningInput {
   dim: number;
   /** Copies row `row` into `out`. */
   row(row: number, out: Float32Array): void;
-  /** Label slot of each row. */
+  /** Label slot (a small non-negative integer) of each row. */
   rowLabel: Int32Array;
-  /** Examples per label slot (0 for free slots). */
-  labelCounts: readonly number[];
-  /** Sum of the rows of each label slot. */
-  labelSums: readonly (Float64Array | undefined)[];
-  /** Sum of every row. */
-  sum: Float64Array;
 }
 
-/** A fitted whitening: x ↦ L⁻¹(x − centre), with C = L·Lᵀ the shrunk covariance. */
+/** A fitted whitening: x ↦ W(x − centre), with W = L⁻¹ and C = L·Lᵀ the shrunk covariance. */
 export interface Whitening {
   dim: number;
   /** Subtracted before whitening: the mean of the rows × (labels − 1) / labels. */
-  centre: Float64Array;
-  /** Lower-triangular Cholesky factor of the covariance, row-major d × d. */
-  chol: Float64Array;
+  centre: Float32Array;
+  /** W = L⁻¹, lower-triangular, row-major d × d. */
+  inverse: Float32Array;
+  /** The rows of W in a scan matrix: W·y is one dotAll (SIMD where available). */
+  rows: VectorMatrix;
+}
+
+/** Scratch buffers applying a whitening needs (see whiteningScratch); reuse them across calls. */
+export interface WhiteningScratch {
+  y: Float32Array;
+  z: Float32Array;
+  acc: Float64Array;
+}
+
+/** Scratch for dimension d. */
+export function whiteningScratch(d: number): WhiteningScratch {
+  return { y: new Float32Array(d), z: new Float32Array(d), acc: new Float64Array(d) };
 }
 
 /**
- * Fits the metric to the stored rows. Covariance = within-label scatter + 1 % of the total
- * scatter, over n, shrunk towards a multiple of the identity by `shrinkage`. The centre is the
- * mean scaled by (labels − 1) / labels: with one label nothing is subtracted (subtracting its
- * own mean would leave only noise and wreck "unknown"), with many it is nearly the mean, which
- * measured best for recognition. Cost O(n·d² / 2 + d³ / 6).
+ * Fits the metric to the stored rows (at most `maxRows` of them, evenly spaced). Covariance =
+ * within-label scatter + 1 % of the total scatter, over n, shrunk towards a multiple of the
+ * identity by `shrinkage`. The centre is the mean scaled by (labels − 1) / labels: with one label
+ * nothing is subtracted (subtracting its own mean would leave only noise and wreck "unknown"),
+ * with many it is nearly the mean, which measured best for recognition. Cost
+ * O(min(n, maxRows)·d² / 2 + d³ / 6).
  */
-export function fitWhitening(input: WhiteningInput, shrinkage = DEFAULT_SHRINKAGE): Whitening {
-  const { n, dim: d } = input;
+export function fitWhitening(input: WhiteningInput, shrinkage = DEFAULT_SHRINKAGE, maxRows = DEFAULT_FIT_ROWS): Whitening {
+  const { dim: d } = input;
+  const n = Math.min(input.n, Math.max(1, maxRows));
+  const pick = (i: number): number => (n === input.n ? i : Math.floor((i * input.n) / n));
   // Second moment S = Σ x xᵀ, lower triangle only, BLOCK rows at a time: one pass over the
-  // d × d matrix per block instead of per row (it does not fit in cache for d ≥ 1024).
+  // d × d matrix per block instead of per row (it does not fit in cache for d ≥ 1024). Label
+  // and total sums come from the same rows, so a subsample stays self-consistent.
   const s = new Float64Array(d * d);
+  const sum = new Float64Array(d);
+  const labelSums = new Map<number, { count: number; sum: Float64Array }>();
   const x = new Float32Array(d);
   const block = new Float64Array(d * BLOCK);
   for (let r0 = 0; r0 < n; r0 += BLOCK) {
     const rows = Math.min(BLOCK, n - r0);
     block.fill(0);
     for (let b = 0; b < rows; b++) {
-      input.row(r0 + b, x);
-      for (let i = 0; i < d; i++) block[i * BLOCK + b] = x[i] as number;
+      const r = pick(r0 + b);
+      input.row(r, x);
+      const slot = input.rowLabel[r] as number;
+      let ls = labelSums.get(slot);
+      if (ls === undefined) {
+        ls = { count: 0, sum: new Float64Array(d) };
+        labelSums.set(slot, ls);
+      }
+      ls.count++;
+      for (let i = 0; i < d; i++) {
+        const v = x[i] as number;
+        block[i * BLOCK + b] = v;
+        ls.sum[i] = (ls.sum[i] as number) + v;
+        sum[i] = (sum[i] as number) + v;
+      }
     }
     for (let i = 0; i < d; i++) {
       const bi = i * BLOCK;
@@ -74,19 +110,12 @@ export function fitWhitening(input: WhiteningInput, shrinkage = DEFAULT_SHRINKAG
   // Within = S − Σ_l n_l m_l m_lᵀ; total = S − n μ μᵀ; C = (within + w·total) / n.
   const c = new Float64Array(d * d);
   c.set(s);
-  let labels = 0;
-  for (let slot = 0; slot < input.labelCounts.length; slot++) {
-    const count = input.labelCounts[slot] ?? 0;
-    const ls = input.labelSums[slot];
-    if (count === 0 || ls === undefined) continue;
-    labels++;
-    subtractOuter(c, ls, 1 / count, d);
-  }
-  const total = new Float64Array(d * d);
-  total.set(s);
-  subtractOuter(total, input.sum, 1 / Math.max(n, 1), d);
+  for (const { count, sum: ls } of labelSums.values()) subtractOuter(c, ls, 1 / count, d);
+  const labels = labelSums.size;
+  const total = s;
+  subtractOuter(total, sum, 1 / n, d);
   let trace = 0;
-  const scale = 1 / Math.max(n, 1);
+  const scale = 1 / n;
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) c[i * d + j] = ((c[i * d + j] as number) + TOTAL_SCATTER_WEIGHT * (total[i * d + j] as number)) * scale;
     trace += c[i * d + i] as number;
@@ -99,11 +128,35 @@ export function fitWhitening(input: WhiteningInput, shrinkage = DEFAULT_SHRINKAG
     for (let j = 0; j <= i; j++) c[i * d + j] = (c[i * d + j] as number) * keep;
     c[i * d + i] = (c[i * d + i] as number) + ridge;
   }
-  const chol = cholesky(c, d, ridge);
-  const centre = new Float64Array(d);
-  const weight = labels > 0 ? (labels - 1) / labels / Math.max(n, 1) : 0;
-  for (let j = 0; j < d; j++) centre[j] = (input.sum[j] as number) * weight;
-  return { dim: d, centre, chol };
+  const inverse = invertLower(cholesky(c, d, ridge), d);
+  const rows = createVectorMatrix(d, 'float32');
+  rows.reserve(d, 0);
+  for (let i = 0; i < d; i++) rows.set(i, inverse.subarray(i * d, (i + 1) * d));
+  const centre = new Float32Array(d);
+  const weight = labels > 0 ? (labels - 1) / labels / n : 0;
+  for (let j = 0; j < d; j++) centre[j] = (sum[j] as number) * weight;
+  return { dim: d, centre, inverse, rows };
+}
+
+/**
+ * Inverse of a lower-triangular matrix (row-major, float64), as float32: row i of W = L⁻¹ is
+ * (e_i − Σ_{k<i} L_ik W_k) / L_ii, so every step reads whole rows (contiguous). O(d³ / 6).
+ */
+function invertLower(l: Float64Array, d: number): Float32Array {
+  const w = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    const wi = i * d;
+    for (let k = 0; k < i; k++) {
+      const lik = l[wi + k] as number;
+      if (lik === 0) continue;
+      const wk = k * d;
+      for (let j = 0; j <= k; j++) w[wi + j] = (w[wi + j] as number) - lik * (w[wk + j] as number);
+    }
+    const inv = 1 / (l[wi + i] as number);
+    for (let j = 0; j < i; j++) w[wi + j] = (w[wi + j] as number) * inv;
+    w[wi + i] = inv;
+  }
+  return Float32Array.from(w);
 }
 
 /** a −= scale · v vᵀ (lower triangle). */
@@ -141,58 +194,48 @@ function cholesky(a: Float64Array, d: number, ridge: number): Float64Array {
 }
 
 /**
- * Writes the unit-length whitened vector L⁻¹(x − centre) into `out` (forward substitution,
- * O(d² / 2)); `tmp` is float64 scratch of length d. A vector equal to the centre maps to zero.
+ * Writes ‖W(row − centre)‖ of `count` rows (row-major in `rows`) into `out`: the length each row
+ * has in the whitened space, which the classifier divides by instead of storing whitened copies.
+ * One d × d scan per row.
  */
-export function whitenInto(w: Whitening, x: Float32Array, out: Float32Array, tmp: Float64Array): void {
-  const { dim: d, chol, centre } = w;
-  let sq = 0;
-  for (let i = 0; i < d; i++) {
-    const base = i * d;
-    let v = (x[i] as number) - (centre[i] as number);
-    for (let k = 0; k < i; k++) v -= (chol[base + k] as number) * (tmp[k] as number);
-    const z = v / (chol[base + i] as number);
-    tmp[i] = z;
-    sq += z * z;
+export function whitenedNorms(w: Whitening, rows: Float32Array, count: number, out: Float32Array, scratch: WhiteningScratch): void {
+  const { dim: d, centre } = w;
+  const { y, z } = scratch;
+  for (let r = 0; r < count; r++) {
+    const base = r * d;
+    for (let j = 0; j < d; j++) y[j] = (rows[base + j] as number) - (centre[j] as number);
+    w.rows.dotAll(y, d, z);
+    let sq = 0;
+    for (let i = 0; i < d; i++) sq += (z[i] as number) * (z[i] as number);
+    out[r] = Math.sqrt(sq);
   }
-  const norm = Math.sqrt(sq);
-  for (let i = 0; i < d; i++) out[i] = norm > 1e-12 ? (tmp[i] as number) / norm : 0;
 }
 
 /**
- * Whitens `count` rows at once (row-major in `rows`, unit-length results into `out`): the same
- * as whitenInto per row, but one pass over the Cholesky factor per BLOCK rows. `tmp` is float64
- * scratch of length d × BLOCK.
+ * Prepares a query for scanning raw rows: with z = W(q − centre), writes u = Wᵀz into `u` so that
+ * z·W(x − centre) = x·u − centre·u for any stored x. Returns ‖z‖ and centre·u. The whitened cosine
+ * of q and x is then (x·u − offset) / (norm · ‖W(x − centre)‖): one d² product and one d²/2 sweep
+ * per query instead of a whitened copy of every row.
  */
-export function whitenRows(w: Whitening, rows: Float32Array, count: number, out: Float32Array, tmp: Float64Array): void {
-  const { dim: d, chol, centre } = w;
-  for (let r0 = 0; r0 < count; r0 += BLOCK) {
-    const m = Math.min(BLOCK, count - r0);
-    // tmp[i * BLOCK + b] = z_b[i], solved one feature i at a time for every row b of the block.
-    for (let i = 0; i < d; i++) {
-      const base = i * d;
-      const ti = i * BLOCK;
-      for (let b = 0; b < m; b++) tmp[ti + b] = (rows[(r0 + b) * d + i] as number) - (centre[i] as number);
-      for (let k = 0; k < i; k++) {
-        const l = chol[base + k] as number;
-        if (l === 0) continue;
-        const tk = k * BLOCK;
-        for (let b = 0; b < m; b++) tmp[ti + b] = (tmp[ti + b] as number) - l * (tmp[tk + b] as number);
-      }
-      const diag = chol[base + i] as number;
-      for (let b = 0; b < m; b++) tmp[ti + b] = (tmp[ti + b] as number) / diag;
-    }
-    for (let b = 0; b < m; b++) {
-      let sq = 0;
-      for (let i = 0; i < d; i++) sq += (tmp[i * BLOCK + b] as number) ** 2;
-      const norm = Math.sqrt(sq);
-      const o = (r0 + b) * d;
-      for (let i = 0; i < d; i++) out[o + i] = norm > 1e-12 ? (tmp[i * BLOCK + b] as number) / norm : 0;
-    }
+export function prepareQuery(w: Whitening, q: Float32Array, u: Float32Array, scratch: WhiteningScratch): { norm: number; offset: number } {
+  const { dim: d, centre, inverse } = w;
+  const { y, z, acc } = scratch;
+  for (let j = 0; j < d; j++) y[j] = (q[j] as number) - (centre[j] as number);
+  w.rows.dotAll(y, d, z);
+  let sq = 0;
+  acc.fill(0);
+  // u = Wᵀz as a sum of the rows of W weighted by z: contiguous reads of the triangle.
+  for (let i = 0; i < d; i++) {
+    const zi = z[i] as number;
+    sq += zi * zi;
+    if (zi === 0) continue;
+    const base = i * d;
+    for (let k = 0; k <= i; k++) acc[k] = (acc[k] as number) + (inverse[base + k] as number) * zi;
   }
-}
-
-/** Scratch length whitenRows needs for dimension d. */
-export function whitenRowsScratch(d: number): number {
-  return d * BLOCK;
+  let offset = 0;
+  for (let k = 0; k < d; k++) {
+    u[k] = acc[k] as number;
+    offset += (centre[k] as number) * (acc[k] as number);
+  }
+  return { norm: Math.sqrt(sq), offset };
 }
