@@ -5,7 +5,7 @@
 //   node --import tsx bench/threshold.ts > bench/results/threshold.json
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClassifier, PRESETS, selectBackend } from '@smartmirror/core';
+import { createClassifier, PRESETS, selectBackend, SMOOTHER_DEFAULTS } from '@smartmirror/core';
 import { createEmbeddingCache, defaultModelsDir, embedDataset, listDataset, seededRandom, shuffled } from '@smartmirror/node';
 import { report, type Row } from './lib/report.ts';
 
@@ -16,6 +16,8 @@ const KNOWN = 20;
 const SHOTS = 5;
 const TRAIN_PER_LABEL = 12;
 const RECALLS = [0.95, 0.9, 0.8];
+/** Softmax temperatures compared for the confidence the kiosk gates on (SMOOTHER_DEFAULTS.enter). */
+const TEMPERATURES = [0.05, 0.1];
 
 await selectBackend();
 const cache = createEmbeddingCache();
@@ -45,15 +47,21 @@ for (const preset of PRESETS) for (const { metric, whiten } of METRICS) {
   const correct: number[] = [];
   const unseen: number[] = [];
   let knownShown = 0;
+  const episodes: { known: Set<string>; taught: { label: string; row: number }[] }[] = [];
+  const teach = (taught: { label: string; row: number }[], opts: { threshold: number; temperature?: number }) => {
+    const classifier = createClassifier({ k: 1, whiten, ...opts });
+    for (const { label, row } of taught) classifier.add({ id: String(row), label, embedding: trainVectors[row] ?? new Float32Array() });
+    return classifier;
+  };
   for (let e = 0; e < EPISODES; e++) {
     const known = new Set(shuffled(train.labels, random).slice(0, KNOWN));
-    const classifier = createClassifier({ k: 1, threshold: -1, whiten });
-    for (const label of known) {
-      const rowsOfLabel = taughtPool.flatMap((it, i) => (it.label === label ? [i] : []));
-      for (const i of shuffled(rowsOfLabel, random).slice(0, SHOTS)) {
-        classifier.add({ id: `${e}:${i}`, label, embedding: trainVectors[i] ?? new Float32Array() });
-      }
-    }
+    const taught = [...known].flatMap((label) =>
+      shuffled(taughtPool.flatMap((it, i) => (it.label === label ? [i] : [])), random)
+        .slice(0, SHOTS)
+        .map((row) => ({ label, row })),
+    );
+    episodes.push({ known, taught });
+    const classifier = teach(taught, { threshold: -1 });
     val.items.forEach((it, i) => {
       const p = classifier.predict(valVectors[i] ?? new Float32Array());
       if (!known.has(it.label)) unseen.push(p.similarity);
@@ -75,6 +83,33 @@ for (const preset of PRESETS) for (const { metric, whiten } of METRICS) {
       closedSetAccuracy: correct.length / knownShown,
       presetThreshold: whiten ? preset.threshold : null,
     });
+  }
+  // What the kiosk does with it: a product is named when the confidence reaches the smoother's
+  // enter level. Shares of the taught products' photos named right / wrong, and of the never-taught
+  // products' photos named as something, at the preset's threshold, per temperature.
+  if (!whiten) continue;
+  for (const temperature of TEMPERATURES) {
+    let right = 0;
+    let wrong = 0;
+    let shown = 0;
+    let unseenNamed = 0;
+    let unseenShown = 0;
+    for (const { known, taught } of episodes) {
+      const classifier = teach(taught, { threshold: preset.threshold, temperature });
+      val.items.forEach((it, i) => {
+        const p = classifier.predict(valVectors[i] ?? new Float32Array());
+        const named = p.label !== null && p.confidence >= SMOOTHER_DEFAULTS.enter;
+        if (!known.has(it.label)) {
+          unseenShown++;
+          if (named) unseenNamed++;
+        } else {
+          shown++;
+          if (named && p.label === it.label) right++;
+          else if (named) wrong++;
+        }
+      });
+    }
+    rows.push({ preset: preset.name, metric: `${metric}, confidence ≥ ${SMOOTHER_DEFAULTS.enter}`, temperature, namedRight: right / shown, namedWrong: wrong / shown, unseenNamed: unseenNamed / unseenShown });
   }
 }
 report('threshold', rows, { episodes: EPISODES, known: KNOWN, shots: SHOTS, taught: `train, first ${TRAIN_PER_LABEL} per product`, shown: 'val (another session)' });

@@ -131,7 +131,7 @@ const en = {
   analyticsLabel: 'Label',
   // settings
   settingsTitle: 'Settings',
-  settingsThreshold: 'Similarity threshold (cosine, −1…1)',
+  settingsThreshold: 'Unknown below this similarity (whitened cosine, −1…1)',
   settingsK: 'Neighbours that vote (k)',
   settingsSmoothing: 'Smoothing (frames)',
   settingsIdle: 'Idle timeout (seconds)',

@@ -24,7 +24,7 @@ export const ConfigSchema = z.object({
     .min(-1)
     .max(1)
     .optional()
-    .describe('Initial cosine similarity under which a frame is "unknown" (then edited in the back office); default: the model preset\'s measured value (0.9925 for mobilenet-v2), 0.6 for other models'),
+    .describe('Initial similarity (whitened metric) under which a frame is "unknown" (then edited in the back office); default: the model preset\'s measured value (0.6397 for mobilenet-v2), 0.6 for other models'),
   k: int(1, 50).default(1).describe('Initial number of nearest neighbours that vote (1 measured best)'),
   smoothingWindow: int(1, 60).default(5).describe('Initial number of frames a kiosk votes over'),
   idleTimeoutMs: int(1000, 3_600_000).default(30_000).describe('Initial kiosk idle timeout, ms'),

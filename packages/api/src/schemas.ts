@@ -63,7 +63,7 @@ export type HealthResponse = z.infer<typeof HealthResponse>;
 
 /** Recognition settings, edited in the back office and applied live by kiosks. */
 export const Settings = z.object({
-  threshold: z.number().min(-1).max(1).describe('Cosine similarity under which the answer is "unknown"'),
+  threshold: z.number().min(-1).max(1).describe('Similarity (cosine in the whitened metric) under which the answer is "unknown"'),
   k: z.number().int().min(1).max(50).describe('Nearest neighbours that vote'),
   smoothingWindow: z.number().int().min(1).max(60).describe('Frames a kiosk votes over before it shows a label'),
   idleTimeoutMs: z.number().int().min(1000).max(3_600_000).describe('Kiosk returns to its idle screen after this long without a product, ms'),
