@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Where e2e runs leave screenshots and fake-camera videos (git-ignored). */
 export const ARTIFACTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+// Created on import: specs write pictures into it before any helper here runs (a clean clone has none).
+mkdirSync(ARTIFACTS_DIR, { recursive: true });
 
 /** ../shared/datasets/grocery-store beside the repository, when present. */
 export const DATASET_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'datasets', 'grocery-store');
